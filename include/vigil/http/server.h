@@ -68,8 +68,10 @@ class Server {
 
   size_t OpenConnections() const;
 
- private:
+  // Defined inside the http module only; shared with its connections.
   struct Impl;
+
+ private:
   std::shared_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,91 @@
+#include "vigil/model/labels.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace vigil::model {
+namespace {
+
+TEST(Labels, SortedAndLookedUp) {
+  Labels l = Labels::FromStrings({"job", "node", "__name__", "up", "instance", "a:1"});
+  std::vector<std::string> names;
+  for (const Label& x : l) names.emplace_back(x.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"__name__", "instance", "job"}));
+  EXPECT_EQ(l.Get("job"), "node");
+  EXPECT_EQ(l.Get("missing"), "");
+  EXPECT_TRUE(l.Has("instance"));
+  EXPECT_EQ(l.MetricName(), "up");
+  EXPECT_EQ(l.size(), 3u);
+}
+
+TEST(Labels, EmptyValuesAreAbsent) {
+  Labels l = Labels::FromStrings({"a", "", "b", "1"});
+  EXPECT_EQ(l.size(), 1u);
+  EXPECT_FALSE(l.Has("a"));
+}
+
+TEST(Labels, EqualityAndHash) {
+  Labels a = Labels::FromStrings({"a", "1", "b", "2"});
+  Labels b = Labels::FromStrings({"b", "2", "a", "1"});
+  Labels c = Labels::FromStrings({"a", "1", "b", "3"});
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.Hash(), b.Hash());
+  EXPECT_NE(a, c);
+  EXPECT_NE(a.Hash(), c.Hash());
+  // Name/value boundaries are part of the encoding: "ab"="c" is not "a"="bc".
+  EXPECT_NE(Labels::FromStrings({"ab", "c"}), Labels::FromStrings({"a", "bc"}));
+  EXPECT_NE(Labels::FromStrings({"ab", "c"}).Hash(), Labels::FromStrings({"a", "bc"}).Hash());
+}
+
+TEST(Labels, CompareIsPrometheusOrder) {
+  std::vector<Labels> v = {
+      Labels::FromStrings({"a", "2"}),
+      Labels::FromStrings({"a", "1", "b", "1"}),
+      Labels::FromStrings({"a", "1"}),
+      Labels::FromStrings({"b", "0"}),
+  };
+  std::sort(v.begin(), v.end());
+  EXPECT_EQ(v[0].ToString(), "{a=\"1\"}");
+  EXPECT_EQ(v[1].ToString(), "{a=\"1\", b=\"1\"}");
+  EXPECT_EQ(v[2].ToString(), "{a=\"2\"}");
+  EXPECT_EQ(v[3].ToString(), "{b=\"0\"}");
+  EXPECT_EQ(Compare(v[0], v[0]), 0);
+}
+
+TEST(Labels, ToString) {
+  EXPECT_EQ(Labels::FromStrings({"__name__", "up"}).ToString(), "up");
+  EXPECT_EQ(Labels::FromStrings({"__name__", "up", "job", "a\"b\\c\nd"}).ToString(),
+            "up{job=\"a\\\"b\\\\c\\nd\"}");
+  EXPECT_EQ(Labels().ToString(), "{}");
+}
+
+TEST(Labels, LongValuesUseMultiByteLengths) {
+  std::string big(100000, 'x');
+  Labels l = Labels::FromStrings({"a", big, "b", "y"});
+  EXPECT_EQ(l.Get("a"), big);
+  EXPECT_EQ(l.Get("b"), "y");
+}
+
+TEST(LabelsBuilder, SetsAndDeletes) {
+  Labels base = Labels::FromStrings({"__name__", "x", "job", "a", "instance", "i"});
+  LabelsBuilder b(base);
+  b.Set("job", "b").Del("instance").Set("zone", "eu").Set("__name__", "");
+  Labels out = b.Build();
+  EXPECT_EQ(out, Labels::FromStrings({"job", "b", "zone", "eu"}));
+  EXPECT_EQ(b.Get("zone"), "eu");
+  EXPECT_EQ(b.Get("instance"), "");
+}
+
+TEST(Names, Validity) {
+  EXPECT_TRUE(IsValidMetricName("http_requests_total"));
+  EXPECT_TRUE(IsValidMetricName("job:rate5m:sum"));
+  EXPECT_FALSE(IsValidMetricName("5xx"));
+  EXPECT_FALSE(IsValidMetricName(""));
+  EXPECT_TRUE(IsValidLabelName("_a1"));
+  EXPECT_FALSE(IsValidLabelName("a:b"));
+  EXPECT_FALSE(IsValidLabelName("a-b"));
+}
+
+}  // namespace
+}  // namespace vigil::model
