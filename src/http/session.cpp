@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cctype>
 #include <random>
 
 #include "vigil/base/log.h"
@@ -21,6 +22,18 @@ std::string NewRequestId() {
   char buf[17];
   std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
+}
+
+// A client's X-Request-Id is kept only when it is short and plain, since it
+// goes into logs and response headers.
+bool IsAcceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string_view View(boost::beast::string_view s) { return {s.data(), s.size()}; }
@@ -150,9 +163,7 @@ void Session::Dispatch() {
   request_.body = std::move(msg.body());
   request_.remote_address = remote_;
   request_.request_id = std::string(request_.Header("x-request-id"));
-  if (request_.request_id.empty() || request_.request_id.size() > 128) {
-    request_.request_id = NewRequestId();
-  }
+  if (!IsAcceptableRequestId(request_.request_id)) request_.request_id = NewRequestId();
   const bool keep_alive = msg.keep_alive();
 
   Router::Match match = server_->router.Find(&request_);
@@ -196,16 +207,23 @@ void Session::Write(Response response, bool keep_alive) {
   msg->body() = std::move(response.body);
   msg->keep_alive(keep_alive);
   msg->prepare_payload();
+  if (request_.method == "HEAD") {
+    // Content-Length says what GET would send; the body itself is not sent.
+    msg->body().clear();
+  }
+  // Recorded before the write, so a client that has its response also sees
+  // it counted (a scrape right after a request includes that request).
+  Record(response.status, msg->body().size());
   stream_.expires_after(server_->options.write_timeout);
-  const int status = response.status;
   bhttp::async_write(stream_, *msg,
-                     [self = shared_from_this(), msg, status, keep_alive](
-                         boost::system::error_code ec, size_t bytes) {
-                       self->OnWritten(ec, bytes, status, keep_alive);
+                     [self = shared_from_this(), msg, keep_alive](boost::system::error_code ec,
+                                                                  size_t) {
+                       if (ec || !keep_alive) return self->Close();
+                       self->ReadHeader();
                      });
 }
 
-void Session::OnWritten(boost::system::error_code ec, size_t bytes, int status, bool keep_alive) {
+void Session::Record(int status, size_t body_bytes) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   if (server_->options.access_log) {
@@ -214,14 +232,12 @@ void Session::OnWritten(boost::system::error_code ec, size_t bytes, int status, 
                           {"method", request_.method},
                           {"path", request_.path},
                           {"status", status},
-                          {"bytes", bytes},
+                          {"bytes", body_bytes},
                           {"duration_ms", seconds * 1000}});
   }
   if (server_->observer) {
-    server_->observer(RequestInfo{request_, route_, status, seconds, bytes});
+    server_->observer(RequestInfo{request_, route_, status, seconds, body_bytes});
   }
-  if (ec || !keep_alive) return Close();
-  ReadHeader();
 }
 
 void Session::Reject(int status, std::string message) {

@@ -41,7 +41,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Dispatch();
   // Sends `response`; `keep_alive` false closes the connection after it.
   void Write(Response response, bool keep_alive);
-  void OnWritten(boost::system::error_code ec, size_t bytes, int status, bool keep_alive);
+  // Access log line and observer call for the current request.
+  void Record(int status, size_t body_bytes);
   // Answers a request that broke a limit, then closes.
   void Reject(int status, std::string message);
 

@@ -22,7 +22,7 @@ class ServerTest : public ::testing::Test {
     options.listen_address = "127.0.0.1:0";
     options.access_log = false;
     Router router;
-    router.HandleSync({"GET"}, "/hello", [](const Request&) {
+    router.HandleSync({"GET", "HEAD"}, "/hello", [](const Request&) {
       return Response::Text(200, "hello\n");
     });
     router.HandleSync({"GET", "POST"}, "/echo", [](const Request& r) {
@@ -96,7 +96,24 @@ TEST_F(ServerTest, NotFoundAndMethodNotAllowed) {
   auto post = HttpPost(port(), "/hello", "");
   ASSERT_TRUE(post.ok());
   EXPECT_EQ(post->status, 405);
-  EXPECT_EQ(post->Header("allow"), "GET");
+  EXPECT_EQ(post->Header("allow"), "GET, HEAD");
+}
+
+TEST_F(ServerTest, HeadSendsNoBodyAndKeepsFraming) {
+  StartServer();
+  auto conn = HttpConnection::Open(port());
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE(conn->SendRaw("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n").ok());
+  auto head = conn->ReadResponse(/*head_request=*/true);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->Header("content-length"), "6");
+  // Had the body been sent, it would be read here instead of the next response.
+  auto get = conn->Request("GET", "/hello", "", {{"X-Request-Id", "bad id with spaces"}});
+  ASSERT_TRUE(get.ok());
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(get->body, "hello\n");
+  EXPECT_EQ(get->Header("x-request-id").size(), 16u);  // the bad id was replaced
 }
 
 TEST_F(ServerTest, AsyncHandlerAnswersFromAnotherThread) {

@@ -57,7 +57,7 @@ Status HttpConnection::SendRaw(const std::string& bytes) {
   return Status::Ok();
 }
 
-Result<HttpResponse> HttpConnection::ReadResponse() {
+Result<HttpResponse> HttpConnection::ReadResponse(bool head_request) {
   auto fill = [this]() -> bool {
     char buf[16384];
     ssize_t n = recv(fd_, buf, sizeof(buf), 0);
@@ -91,6 +91,7 @@ Result<HttpResponse> HttpConnection::ReadResponse() {
     resp.headers.emplace_back(name, value);
     pos = end + 2;
   }
+  if (head_request) return resp;
   if (content_length >= 0) {
     while (buffered_.size() < static_cast<size_t>(content_length)) {
       if (!fill()) return IoError("connection closed inside a response body");

@@ -28,8 +28,9 @@ class HttpConnection {
   ~HttpConnection();
 
   Status SendRaw(const std::string& bytes);
-  // Reads one response (Content-Length or until close).
-  Result<HttpResponse> ReadResponse();
+  // Reads one response (Content-Length or until close); the response to a
+  // HEAD request has no body whatever its Content-Length says.
+  Result<HttpResponse> ReadResponse(bool head_request = false);
   Result<HttpResponse> Request(const std::string& method, const std::string& target,
                                const std::string& body = "",
                                const std::vector<std::pair<std::string, std::string>>& headers = {});

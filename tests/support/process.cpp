@@ -111,10 +111,17 @@ CommandResult RunCommand(std::vector<std::string> argv, std::chrono::millisecond
 }
 
 uint16_t PortFromLogLine(const std::string& line) {
-  size_t pos = line.find("address=");
+  // logfmt (address=host:port) or JSON ("address":"host:port").
+  std::string key = "address=";
+  size_t pos = line.find(key);
+  if (pos == std::string::npos) {
+    key = "\"address\":\"";
+    pos = line.find(key);
+  }
   if (pos == std::string::npos) return 0;
+  pos += key.size();
   size_t end = line.find_first_of(" \"\n", pos);
-  std::string addr = line.substr(pos + 8, end == std::string::npos ? std::string::npos : end - pos - 8);
+  std::string addr = line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
   size_t colon = addr.rfind(':');
   if (colon == std::string::npos) return 0;
   return static_cast<uint16_t>(std::atoi(addr.c_str() + colon + 1));

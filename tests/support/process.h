@@ -52,7 +52,7 @@ CommandResult RunCommand(std::vector<std::string> argv,
 std::string MakeTempDir();
 void WriteFile(const std::string& path, const std::string& content);
 
-// The port in an "address=127.0.0.1:PORT" field of a log line, or 0.
+// The port in the address field of a log line (logfmt or JSON), or 0.
 uint16_t PortFromLogLine(const std::string& line);
 
 }  // namespace vigil::testing

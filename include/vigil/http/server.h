@@ -34,8 +34,9 @@ struct ServerOptions {
   std::string server_name = "vigil";
 };
 
-// What happened to one request, after its response was written or it was
-// rejected. `route` is the matched pattern ("" when none matched).
+// What happened to one request, reported when its response is ready to be
+// written (so before the client can see it) or it was rejected. `route` is
+// the matched pattern ("" when none matched); `response_bytes` is the body.
 struct RequestInfo {
   const Request& request;
   std::string_view route;
