@@ -1,0 +1,15 @@
+// `vigil check ...`: offline validation of files, in the output format of
+// promtool and amtool so scripts written for them keep working.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigil::app {
+
+// `vigil check config FILE...`; returns the exit code (1 on any invalid file).
+int CheckConfig(const std::vector<std::string>& files);
+// `vigil check alertmanager-config FILE...`.
+int CheckAlertmanagerConfig(const std::vector<std::string>& files);
+
+}  // namespace vigil::app

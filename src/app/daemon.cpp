@@ -1,0 +1,173 @@
+#include "daemon.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <filesystem>
+
+#include "vigil/base/build_info.h"
+#include "vigil/base/event_loop.h"
+#include "vigil/base/log.h"
+#include "vigil/http/instrument.h"
+#include "vigil/http/server.h"
+#include "web_routes.h"
+
+namespace vigil::app {
+namespace {
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status PrepareDataDir(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return IoError("cannot create data directory " + path + ": " + ec.message());
+  std::filesystem::path probe = std::filesystem::path(path) / ".vigil-write-test";
+  if (FILE* f = std::fopen(probe.c_str(), "w")) {
+    std::fclose(f);
+    std::filesystem::remove(probe, ec);
+    return Status::Ok();
+  }
+  return IoError("data directory " + path + " is not writable");
+}
+
+}  // namespace
+
+Daemon::Daemon(ServeOptions options)
+    : options_(std::move(options)),
+      reload_success_(registry_.AddGauge("vigil_config_last_reload_successful",
+                                         "Whether the last configuration reload attempt was "
+                                         "successful.")),
+      reload_timestamp_(registry_.AddGauge("vigil_config_last_reload_success_timestamp_seconds",
+                                           "Timestamp of the last successful configuration "
+                                           "reload.")) {
+  metrics::RegisterProcessMetrics(registry_);
+  registry_
+      .AddGaugeFamily("vigil_build_info", "A metric with a constant '1' value labeled by version, "
+                                          "revision and compiler from which vigil was built.",
+                      {"version", "revision", "compiler"})
+      .With({std::string(build_info::Version()), std::string(build_info::Revision()),
+             std::string(build_info::Compiler())})
+      .Set(1);
+  registry_.AddGaugeFunc("vigil_ready", "Whether vigil has started and serves requests.",
+                         [this] { return ready_.load() ? 1.0 : 0.0; });
+}
+
+Daemon::~Daemon() = default;
+
+std::shared_ptr<const config::Config> Daemon::CurrentConfig() const {
+  std::lock_guard<std::mutex> lock(config_mu_);
+  return config_;
+}
+
+Status Daemon::Reload() {
+  auto start = std::chrono::steady_clock::now();
+  Result<std::shared_ptr<const config::Config>> loaded =
+      config::LoadConfigFile(options_.config_file);
+  if (!loaded.ok()) {
+    reload_success_.Set(0);
+    log::Error("Error reloading config; keeping the previous one",
+               {{"file", options_.config_file}, {"err", loaded.status().message()}});
+    return loaded.status();
+  }
+  {
+    std::lock_guard<std::mutex> lock(config_mu_);
+    config_ = *loaded;
+  }
+  reload_success_.Set(1);
+  reload_timestamp_.Set(NowSeconds());
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+  log::Info("Completed loading of configuration file",
+            {{"file", options_.config_file},
+             {"scrape_configs", (*loaded)->scrape_configs.size()},
+             {"duration_ms", ms}});
+  return Status::Ok();
+}
+
+int Daemon::Run() {
+  log::Info("Starting vigil", {{"version", build_info::Version()},
+                               {"revision", build_info::Revision()}});
+  if (Status s = Reload(); !s.ok()) {
+    log::Error("Cannot start: invalid configuration", {{"err", s.message()}});
+    return 1;
+  }
+  if (Status s = PrepareDataDir(options_.storage_path); !s.ok()) {
+    log::Error("Cannot start", {{"err", s.message()}});
+    return 1;
+  }
+
+  EventLoop loop;
+  http::Router router;
+  AddWebRoutes(
+      WebContext{
+          .registry = &registry_,
+          .ready = &ready_,
+          .enable_lifecycle = options_.enable_lifecycle,
+          .reload =
+              [this](std::function<void(const Status&)> done) {
+                control_.Push({ControlEvent::Kind::kReload, std::move(done)});
+              },
+          .quit = [this] { control_.Push({ControlEvent::Kind::kShutdown, nullptr}); },
+          .config = [this] { return CurrentConfig(); },
+      },
+      &router);
+
+  http::ServerOptions server_options;
+  server_options.listen_address = options_.listen_address;
+  server_options.read_timeout = options_.read_timeout;
+  server_options.idle_timeout = options_.read_timeout;
+  server_options.max_connections = options_.max_connections;
+  http::Server server(loop, server_options, std::move(router),
+                      http::MakeMetricsObserver(registry_, "vigil"));
+  if (Status s = server.Start(); !s.ok()) {
+    log::Error("Cannot start the web server", {{"err", s.message()}});
+    return 1;
+  }
+
+  boost::asio::signal_set signals(loop.context(), SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [this, &signals, &on_signal](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (sig == SIGHUP) {
+          control_.Push({ControlEvent::Kind::kReload, nullptr});
+        } else {
+          log::Info("Received shutdown signal", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+          control_.Push({ControlEvent::Kind::kShutdown, nullptr});
+        }
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+
+  loop.Start(options_.io_threads);
+  ready_ = true;
+  log::Info("Server is ready to receive web requests", {{"address", server.LocalAddress()}});
+
+  for (;;) {
+    ControlEvent event = control_.Pop();
+    if (event.kind == ControlEvent::Kind::kShutdown) break;
+    Status s = Reload();
+    if (event.done) event.done(s);
+  }
+
+  ready_ = false;
+  auto deadline = options_.shutdown_timeout;
+  log::Info("Stopping web server", {{"timeout", FormatDuration(deadline)}});
+  server.StopAccepting();
+  if (!server.WaitIdle(deadline)) {
+    log::Warn("Requests still running at the shutdown deadline; closing them",
+              {{"connections", server.OpenConnections()}});
+  }
+  server.CloseAll();
+  server.WaitIdle(std::chrono::seconds(1));
+  boost::system::error_code ignored;
+  signals.cancel(ignored);
+  loop.Stop();
+  loop.Join();
+  log::Info("See you next time!");
+  return 0;
+}
+
+}  // namespace vigil::app

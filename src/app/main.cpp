@@ -1,0 +1,92 @@
+#include "vigil/app/main.h"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "daemon.h"
+#include "serve_options.h"
+#include "vigil/base/build_info.h"
+#include "vigil/base/log.h"
+
+namespace vigil::app {
+namespace {
+
+constexpr const char* kUsage = R"(usage: vigil [<command>] [<flags>]
+
+vigil scrapes Prometheus metrics, stores them, answers PromQL, evaluates
+alerting and recording rules, and sends notifications.
+
+Commands:
+  serve                             Run the vigil server (the default).
+  check config FILE...              Check that vigil config files are valid.
+  check alertmanager-config FILE... Check standalone Alertmanager config files.
+  help                              Show this help.
+
+Flags:
+  -h, --help     Show this help (with `serve`: the server's flags).
+  --version      Show the version.
+
+Run `vigil serve --help` for the server's flags.
+)";
+
+void PrintVersion() {
+  std::cout << "vigil, version " << build_info::Version()
+            << " (revision: " << build_info::Revision() << ")\n"
+            << "  compiler: " << build_info::Compiler() << "\n";
+}
+
+int Serve(const std::vector<std::string>& args) {
+  Result<ServeCommandLine> cl = ParseServeFlags(args);
+  if (!cl.ok()) {
+    std::cerr << "vigil: error: " << cl.status().message() << ", try --help\n";
+    return 2;
+  }
+  if (cl->help) {
+    std::cout << "usage: vigil [serve] [<flags>]\n\n" << cl->help_text;
+    return 0;
+  }
+  log::Init(cl->options.log_level, cl->options.log_format);
+  Daemon daemon(cl->options);
+  return daemon.Run();
+}
+
+int Check(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << "vigil check: expected one of: config, alertmanager-config\n";
+    return 2;
+  }
+  std::vector<std::string> files(args.begin() + 1, args.end());
+  if (args[0] == "config") return CheckConfig(files);
+  if (args[0] == "alertmanager-config") return CheckAlertmanagerConfig(files);
+  std::cerr << "vigil check: unknown kind \"" << args[0]
+            << "\" (expected config or alertmanager-config)\n";
+  return 2;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return Serve(args);
+  const std::string& first = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (first == "--version" || first == "version") {
+    PrintVersion();
+    return 0;
+  }
+  if (first == "--help" || first == "-h" || first == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (first == "serve") return Serve(rest);
+  if (first == "check") return Check(rest);
+  if (first.rfind("-", 0) == 0) return Serve(args);
+  std::cerr << "vigil: error: unknown command \"" << first << "\", try --help\n";
+  return 2;
+}
+
+}  // namespace vigil::app
+
+int main(int argc, char** argv) { return vigil::app::Main(argc, argv); }

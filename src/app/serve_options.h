@@ -1,0 +1,36 @@
+// The daemon's flags, named as Prometheus names them where the meaning is
+// the same, parsed from the command line of `vigil [serve]`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vigil/base/duration.h"
+#include "vigil/base/log.h"
+#include "vigil/base/result.h"
+
+namespace vigil::app {
+
+struct ServeOptions {
+  std::string config_file = "/etc/vigil/vigil.yml";
+  std::string listen_address = "0.0.0.0:9090";
+  std::string storage_path = "data/";
+  log::Level log_level = log::Level::kInfo;
+  log::Format log_format = log::Format::kLogfmt;
+  bool enable_lifecycle = false;  // POST /-/reload and /-/quit
+  Duration read_timeout = std::chrono::minutes(5);
+  Duration shutdown_timeout = std::chrono::seconds(10);
+  size_t max_connections = 512;
+  int io_threads = 2;
+};
+
+struct ServeCommandLine {
+  ServeOptions options;
+  bool help = false;
+  std::string help_text;
+};
+
+// `args` excludes the program name and the "serve" word.
+Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args);
+
+}  // namespace vigil::app
