@@ -51,12 +51,16 @@ struct TlsConfig {
   std::string server_name;
   bool insecure_skip_verify = false;
   std::string min_version;  // "", "TLS10", "TLS11", "TLS12" or "TLS13"
+
+  friend bool operator==(const TlsConfig&, const TlsConfig&) = default;
 };
 
 struct BasicAuth {
   std::string username;
   Secret password;  // at most one of password and password_file
   std::string password_file;
+
+  friend bool operator==(const BasicAuth&, const BasicAuth&) = default;
 };
 
 // The Authorization header. The older bearer_token / bearer_token_file keys
@@ -65,6 +69,8 @@ struct Authorization {
   std::string type = "Bearer";
   Secret credentials;  // at most one of credentials and credentials_file
   std::string credentials_file;
+
+  friend bool operator==(const Authorization&, const Authorization&) = default;
 };
 
 // How vigil talks HTTP to one kind of peer (scrape targets, Alertmanagers,
@@ -77,6 +83,8 @@ struct HttpClientConfig {
   std::string proxy_url;
   bool follow_redirects = true;
   bool enable_http2 = true;
+
+  friend bool operator==(const HttpClientConfig&, const HttpClientConfig&) = default;
 };
 
 // Every action of Prometheus 2.42's relabeling.
@@ -110,6 +118,13 @@ struct RelabelConfig {
   std::string target_label;
   std::string replacement = "$1";
   RelabelAction action = RelabelAction::kReplace;
+
+  // Equal rules, whatever object their compiled regexes are.
+  friend bool operator==(const RelabelConfig& a, const RelabelConfig& b) {
+    return a.source_labels == b.source_labels && a.separator == b.separator &&
+           a.regex == b.regex && a.modulus == b.modulus && a.target_label == b.target_label &&
+           a.replacement == b.replacement && a.action == b.action;
+  }
 };
 
 }  // namespace vigil::config

@@ -39,11 +39,15 @@ struct GlobalConfig {
 struct StaticConfig {
   std::vector<std::string> targets;  // host:port
   std::map<std::string, std::string> labels;
+
+  friend bool operator==(const StaticConfig&, const StaticConfig&) = default;
 };
 
 struct FileSdConfig {
   std::vector<std::string> files;  // globs of *.json / *.yml / *.yaml, resolved
   Duration refresh_interval = std::chrono::minutes(5);
+
+  friend bool operator==(const FileSdConfig&, const FileSdConfig&) = default;
 };
 
 struct ScrapeConfig {
@@ -70,6 +74,8 @@ struct ScrapeConfig {
   // vigil extension, interpreted by the scrape module (strict parsing of the
   // target's exposition).
   bool strict = false;
+
+  friend bool operator==(const ScrapeConfig&, const ScrapeConfig&) = default;
 };
 
 struct AlertmanagerConfig {

@@ -1,0 +1,45 @@
+// MemoryStorage: an in-memory tsdb::Appendable for tests of the modules that
+// append (scrape, rules), with the storage engine's rules for refusing
+// samples (out of order, duplicate timestamp) and all-or-nothing batches.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/tsdb/appender.h"
+
+namespace vigil::testing {
+
+struct StoredSample {
+  TimestampMs t;
+  double v;
+};
+
+class MemoryStorage : public tsdb::Appendable {
+ public:
+  std::unique_ptr<tsdb::Appender> NewAppender() override;
+
+  // Every committed sample of the series with exactly these labels.
+  std::vector<StoredSample> Samples(const model::Labels& labels) const;
+  // All series' labels, sorted.
+  std::vector<model::Labels> Series() const;
+  // Series whose metric name is `name`.
+  std::vector<model::Labels> SeriesNamed(std::string_view name) const;
+  size_t commits() const;
+
+ private:
+  friend class MemoryAppender;
+  struct SeriesData {
+    model::Labels labels;
+    std::vector<StoredSample> samples;
+  };
+  mutable std::mutex mu_;
+  std::map<std::string, tsdb::SeriesRef> refs_;  // encoded labels → ref; guarded by mu_
+  std::map<tsdb::SeriesRef, SeriesData> series_;  // guarded by mu_
+  size_t commits_ = 0;                            // guarded by mu_
+};
+
+}  // namespace vigil::testing
