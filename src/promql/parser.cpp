@@ -105,6 +105,7 @@ bool IsMaybeLabel(TokenType t) {
     case TokenType::kIgnoring:
     case TokenType::kOn:
     case TokenType::kAtan2: return true;
+    case TokenType::kWithout: return false;  // not in Prometheus 2.42's list
     default: return IsMetricIdentifier(t);
   }
 }
@@ -519,7 +520,9 @@ bool Parser::ParseCallArgs(std::vector<ExprPtr>* args, int* close_end) {
       args->push_back(std::move(arg));
       if (Peek().type == TokenType::kComma) {
         Token comma = Consume();
-        if (Peek().type == TokenType::kRightParen) {
+        // Anything but the start of another argument makes the comma a
+        // trailing one, as in Prometheus's grammar.
+        if (!StartsExpr(Peek().type)) {
           Fail(comma.pos, "trailing commas not allowed in function call args");
           return false;
         }
