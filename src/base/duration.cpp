@@ -44,7 +44,8 @@ Result<Duration> ParseDuration(std::string_view text) {
     if (digits_end == pos) return BadDuration(text);
     int64_t n = 0;
     auto [ptr, ec] = std::from_chars(text.data() + pos, text.data() + digits_end, n);
-    if (ec != std::errc()) return BadDuration(text);
+    // Too many digits: Go's Atoi saturates, so the result is out of range.
+    if (ec == std::errc::result_out_of_range) n = std::numeric_limits<int64_t>::max();
     size_t unit_end = digits_end;
     while (unit_end < text.size() && !(text[unit_end] >= '0' && text[unit_end] <= '9')) {
       ++unit_end;
@@ -53,9 +54,10 @@ Result<Duration> ParseDuration(std::string_view text) {
     size_t u = next_unit;
     while (u < kUnits.size() && kUnits[u].name != unit) ++u;
     if (u == kUnits.size()) return BadDuration(text);
-    if (n > std::numeric_limits<int64_t>::max() / kUnits[u].millis ||
-        total > std::numeric_limits<int64_t>::max() - n * kUnits[u].millis) {
-      return InvalidArgument("duration out of range: \"" + std::string(text) + "\"");
+    // Prometheus keeps durations in Go nanoseconds: about 292 years at most.
+    constexpr int64_t kMaxMillis = std::numeric_limits<int64_t>::max() / 1000000;
+    if (n > kMaxMillis / kUnits[u].millis || total > kMaxMillis - n * kUnits[u].millis) {
+      return InvalidArgument("duration out of range");
     }
     total += n * kUnits[u].millis;
     next_unit = u + 1;
@@ -73,6 +75,10 @@ std::string FormatDuration(Duration d) {
     ms = -ms;
   }
   for (const Unit& unit : kUnits) {
+    // As Prometheus: years and weeks only when they divide exactly, since
+    // "90d" reads better than "12w6d".
+    bool exact_only = unit.name == "y" || unit.name == "w";
+    if (exact_only && ms % unit.millis != 0) continue;
     if (ms >= unit.millis) {
       out += std::to_string(ms / unit.millis);
       out += unit.name;

@@ -116,86 +116,15 @@ Result<double> ParseNumberLiteral(std::string_view text) {
 }
 
 Result<Duration> ParseDurationLiteral(std::string_view text) {
-  if (text == "0") return InvalidArgument("duration must be greater than 0");
   if (text.empty()) return InvalidArgument("empty duration string");
-  struct Unit {
-    std::string_view name;
-    int64_t millis;
-  };
-  static constexpr Unit kUnits[] = {
-      {"y", 1000LL * 60 * 60 * 24 * 365}, {"w", 1000LL * 60 * 60 * 24 * 7},
-      {"d", 1000LL * 60 * 60 * 24},       {"h", 1000LL * 60 * 60},
-      {"m", 1000LL * 60},                 {"s", 1000},
-      {"ms", 1},
-  };
-  Status bad = InvalidArgument("not a valid duration string: " + GoQuoteAscii(text));
-  constexpr int64_t kMaxNanos = std::numeric_limits<int64_t>::max();
-  int64_t total_ms = 0;
-  bool overflow = false;
-  size_t next_unit = 0, pos = 0;
-  while (pos < text.size()) {
-    size_t digits_end = pos;
-    while (digits_end < text.size() && text[digits_end] >= '0' && text[digits_end] <= '9') {
-      ++digits_end;
-    }
-    if (digits_end == pos) return bad;
-    size_t unit_end = digits_end;
-    while (unit_end < text.size() && !(text[unit_end] >= '0' && text[unit_end] <= '9')) {
-      ++unit_end;
-    }
-    std::string_view unit = text.substr(digits_end, unit_end - digits_end);
-    size_t u = next_unit;
-    while (u < std::size(kUnits) && kUnits[u].name != unit) ++u;
-    if (u == std::size(kUnits)) return bad;
-    // strconv.Atoi; on overflow Go ignores the error and uses the maximum.
-    int64_t n = 0;
-    bool atoi_ok = true;
-    for (size_t i = pos; i < digits_end; ++i) {
-      int d = text[i] - '0';
-      if (n > (kMaxNanos - d) / 10) {
-        atoi_ok = false;
-        break;
-      }
-      n = n * 10 + d;
-    }
-    if (!atoi_ok) n = kMaxNanos;
-    int64_t mult = kUnits[u].millis;
-    if (n > kMaxNanos / mult / 1000000) {
-      overflow = true;
-    } else {
-      int64_t add_ms = n * mult;
-      if (total_ms > kMaxNanos / 1000000 - add_ms) overflow = true;
-      total_ms += add_ms;
-    }
-    next_unit = u + 1;
-    pos = unit_end;
+  Result<Duration> d = ParseDuration(text);
+  if (!d.ok()) {
+    if (d.status().message() == "duration out of range") return d.status();
+    return InvalidArgument("not a valid duration string: " + GoQuoteAscii(text));
   }
-  if (overflow) return InvalidArgument("duration out of range");
-  if (total_ms == 0) return InvalidArgument("duration must be greater than 0");
-  return Duration(total_ms);
+  if (d->count() == 0) return InvalidArgument("duration must be greater than 0");
+  return d;
 }
 
-std::string FormatPromDuration(Duration d) {
-  int64_t ms = d.count();
-  if (ms == 0) return "0s";
-  std::string out;
-  auto unit = [&](std::string_view name, int64_t mult, bool exact) {
-    if (exact && ms % mult != 0) return;
-    int64_t v = ms / mult;
-    if (v > 0) {
-      out += std::to_string(v);
-      out += name;
-      ms -= v * mult;
-    }
-  };
-  unit("y", 1000LL * 60 * 60 * 24 * 365, true);
-  unit("w", 1000LL * 60 * 60 * 24 * 7, true);
-  unit("d", 1000LL * 60 * 60 * 24, false);
-  unit("h", 1000LL * 60 * 60, false);
-  unit("m", 1000LL * 60, false);
-  unit("s", 1000, false);
-  unit("ms", 1, false);
-  return out;
-}
 
 }  // namespace vigil::promql

@@ -1,7 +1,7 @@
 // PromQL literal values as Prometheus 2.42 reads them: numbers (Go's
 // strconv.ParseInt base 0, then ParseFloat) and durations
 // (prometheus/common's model.ParseDuration, which must be > 0 in queries),
-// with Go's error texts; and durations printed as model.Duration.String().
+// with Go's error texts. (Printing is vigil::FormatDuration.)
 // Thread-safety: pure functions.
 #pragma once
 
@@ -20,9 +20,5 @@ Result<double> ParseNumberLiteral(std::string_view text);
 // "1h30m", "5m", "1y"; errors read `not a valid duration string: "1.5h"`,
 // `duration out of range` or `duration must be greater than 0`.
 Result<Duration> ParseDurationLiteral(std::string_view text);
-
-// Prometheus's model.Duration.String(): "1h30m", "90d" (years and weeks only
-// when exact), "0s".
-std::string FormatPromDuration(Duration d);
 
 }  // namespace vigil::promql

@@ -37,10 +37,10 @@ void AppendAt(const AtModifier& at, std::string* out) {
 void AppendOffset(Duration offset, std::string* out) {
   if (offset.count() > 0) {
     *out += " offset ";
-    *out += FormatPromDuration(offset);
+    *out += FormatDuration(offset);
   } else if (offset.count() < 0) {
     *out += " offset -";
-    *out += FormatPromDuration(-offset);
+    *out += FormatDuration(-offset);
   }
 }
 
@@ -92,7 +92,7 @@ void AppendExpr(const Expr& e, std::string* out) {
       const auto& n = As<MatrixSelector>(e);
       AppendSelectorBody(*n.selector, out);
       *out += '[';
-      *out += FormatPromDuration(n.range);
+      *out += FormatDuration(n.range);
       *out += ']';
       AppendAt(n.selector->at, out);
       AppendOffset(n.selector->offset, out);
@@ -102,9 +102,9 @@ void AppendExpr(const Expr& e, std::string* out) {
       const auto& n = As<SubqueryExpr>(e);
       AppendExpr(*n.expr, out);
       *out += '[';
-      *out += FormatPromDuration(n.range);
+      *out += FormatDuration(n.range);
       *out += ':';
-      if (n.step.count() != 0) *out += FormatPromDuration(n.step);
+      if (n.step.count() != 0) *out += FormatDuration(n.step);
       *out += ']';
       AppendAt(n.at, out);
       AppendOffset(n.offset, out);

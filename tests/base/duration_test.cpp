@@ -35,8 +35,10 @@ TEST(FormatDuration, IsCanonicalAndRoundTrips) {
   EXPECT_EQ(FormatDuration(seconds(0)), "0s");
   EXPECT_EQ(FormatDuration(hours(1) + minutes(30)), "1h30m");
   EXPECT_EQ(FormatDuration(milliseconds(1500)), "1s500ms");
-  EXPECT_EQ(FormatDuration(hours(24 * 8)), "1w1d");
-  for (const char* s : {"15s", "1h30m", "2d", "1y", "500ms", "1w3d4h5m6s7ms"}) {
+  EXPECT_EQ(FormatDuration(hours(24 * 8)), "8d");
+  EXPECT_EQ(FormatDuration(hours(24 * 14)), "2w");
+  EXPECT_EQ(FormatDuration(hours(24 * 90)), "90d");
+  for (const char* s : {"15s", "1h30m", "2d", "1y", "500ms", "10d4h5m6s7ms", "3w"}) {
     EXPECT_EQ(FormatDuration(*ParseDuration(s)), s);
   }
 }

@@ -57,8 +57,8 @@ TEST(Literals, Durations) {
   EXPECT_EQ(ParseDurationLiteral("1m1h").status().message(),
             "not a valid duration string: \"1m1h\"");
   EXPECT_EQ(ParseDurationLiteral("300y").status().message(), "duration out of range");
-  EXPECT_EQ(FormatPromDuration(Duration(0)), "0s");
-  EXPECT_EQ(FormatPromDuration(Duration(8 * 86400000LL)), "8d");
+  EXPECT_EQ(FormatDuration(Duration(0)), "0s");
+  EXPECT_EQ(FormatDuration(Duration(8 * 86400000LL)), "8d");
 }
 
 TEST(Literals, Numbers) {
