@@ -1,0 +1,198 @@
+#include "head.h"
+
+#include <bit>
+
+namespace vigil::tsdb {
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+}  // namespace
+
+Head::Head(HeadOptions options, MetricsSet* metrics)
+    : options_(options), metrics_(metrics), hash_stripes_(new HashStripe[kStripes]),
+      ref_stripes_(new RefStripe[kStripes]) {}
+
+Head::~Head() = default;
+
+MemSeries* Head::Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash) {
+  // Caller holds the hash stripe's lock; the ref stripe is locked after it,
+  // never before, so the two orders cannot deadlock.
+  auto series = std::make_unique<MemSeries>(ref, labels);
+  MemSeries* s = series.get();
+  hash_stripes_[hash % kStripes].by_hash[hash].push_back(s);
+  {
+    RefStripe& rs = ref_stripes_[ref % kStripes];
+    std::lock_guard lock(rs.mu);
+    rs.by_ref.emplace(ref, std::move(series));
+  }
+  postings_.Add(ref, labels);
+  metrics_->series_created.Inc();
+  metrics_->head_series.Inc();
+  return s;
+}
+
+MemSeries* Head::GetOrCreate(const model::Labels& labels) {
+  uint64_t hash = labels.Hash();
+  HashStripe& hs = hash_stripes_[hash % kStripes];
+  std::lock_guard lock(hs.mu);
+  auto it = hs.by_hash.find(hash);
+  if (it != hs.by_hash.end()) {
+    for (MemSeries* s : it->second) {
+      if (s->labels() == labels) return s;
+    }
+  }
+  return Insert(next_ref_.fetch_add(1), labels, hash);
+}
+
+MemSeries* Head::GetOrCreateWithRef(SeriesRef ref, const model::Labels& labels) {
+  uint64_t hash = labels.Hash();
+  HashStripe& hs = hash_stripes_[hash % kStripes];
+  std::lock_guard lock(hs.mu);
+  auto it = hs.by_hash.find(hash);
+  if (it != hs.by_hash.end()) {
+    for (MemSeries* s : it->second) {
+      if (s->labels() == labels) return s;
+    }
+  }
+  SeriesRef next = next_ref_.load();
+  while (next <= ref && !next_ref_.compare_exchange_weak(next, ref + 1)) {
+  }
+  if (ByRef(ref) != nullptr) ref = next_ref_.fetch_add(1);  // a ref reused for other labels
+  return Insert(ref, labels, hash);
+}
+
+MemSeries* Head::ByRef(SeriesRef ref) const {
+  const RefStripe& rs = ref_stripes_[ref % kStripes];
+  std::lock_guard lock(rs.mu);
+  auto it = rs.by_ref.find(ref);
+  return it == rs.by_ref.end() ? nullptr : it->second.get();
+}
+
+Head::AppendOutcome Head::Check(const MemSeries& s, TimestampMs t, uint64_t v_bits) {
+  if (s.max_t == kMinTime || t > s.max_t) return AppendOutcome::kAppended;
+  if (t < s.max_t) return AppendOutcome::kOutOfOrder;
+  return v_bits == s.last_v_bits ? AppendOutcome::kIgnored : AppendOutcome::kDuplicate;
+}
+
+void Head::CutChunk(MemSeries* s) {
+  // The open chunk is never empty here: it is cut before its next sample.
+  if (s->open != nullptr) {
+    s->closed.push_back(ChunkRef{std::make_shared<const std::string>(s->open->bytes()),
+                                 s->open->min_time(), s->open->max_time()});
+    dirty_chunks_.fetch_add(1);
+  }
+  s->open = std::make_unique<ChunkEncoder>();
+  metrics_->chunks_created.Inc();
+  metrics_->head_chunks.Inc();
+}
+
+std::vector<ChunkRef> Head::Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt,
+                                     TimestampMs* persisted_max_t) const {
+  std::vector<ChunkRef> out;
+  std::lock_guard lock(s->mu);
+  *persisted_max_t = s->persisted_max_t;
+  for (const ChunkRef& c : s->closed) {
+    if (c.max_t >= mint && c.min_t <= maxt) out.push_back(c);
+  }
+  if (s->open != nullptr && s->open->num_samples() > 0 && s->open->max_time() >= mint &&
+      s->open->min_time() <= maxt) {
+    out.push_back(ChunkRef{std::make_shared<const std::string>(s->open->bytes()),
+                           s->open->min_time(), s->open->max_time()});
+  }
+  return out;
+}
+
+uint64_t Head::NextSeq() { return next_seq_.fetch_add(1) + 1; }
+
+Head::AppendOutcome Head::AppendCommitted(MemSeries* s, TimestampMs t, double v) {
+  uint64_t bits = std::bit_cast<uint64_t>(v);
+  bool cut = false;
+  AppendOutcome outcome;
+  {
+    std::lock_guard lock(s->mu);
+    outcome = Check(*s, t, bits);
+    if (outcome == AppendOutcome::kAppended) {
+      bool need_cut = s->open == nullptr;
+      if (!need_cut && s->open->num_samples() > 0) {
+        need_cut = s->open->num_samples() >= options_.max_samples_per_chunk ||
+                   s->open->num_samples() >= kMaxChunkSamples ||
+                   FloorDiv(t, options_.chunk_range_ms) !=
+                       FloorDiv(s->open->min_time(), options_.chunk_range_ms);
+      }
+      if (need_cut) {
+        cut = s->open != nullptr;
+        CutChunk(s);
+      }
+      s->open->Append(t, v);
+      s->max_t = t;
+      s->last_v_bits = bits;
+    }
+  }
+  switch (outcome) {
+    case AppendOutcome::kAppended: metrics_->samples_appended.Inc(); break;
+    case AppendOutcome::kOutOfOrder: metrics_->out_of_order.Inc(); break;
+    case AppendOutcome::kDuplicate: metrics_->duplicate.Inc(); break;
+    case AppendOutcome::kIgnored: break;
+  }
+  if (cut) MarkDirty(s);
+  return outcome;
+}
+
+void Head::MarkDirty(MemSeries* s) {
+  std::lock_guard lock(dirty_mu_);
+  dirty_.push_back(s);
+}
+
+std::vector<MemSeries*> Head::TakeDirty() {
+  std::vector<MemSeries*> out;
+  {
+    std::lock_guard lock(dirty_mu_);
+    out.swap(dirty_);
+  }
+  dirty_chunks_.store(0);
+  return out;
+}
+
+void Head::ApplyInOrder(uint64_t seq, const Batch& batch, bool apply) {
+  {
+    std::unique_lock lock(seq_mu_);
+    seq_cv_.wait(lock, [&] { return applied_seq_ + 1 >= seq; });
+  }
+  if (apply) {
+    std::shared_lock vis(visibility_mu_);
+    for (const PendingSample& p : batch.samples) AppendCommitted(p.series, p.t, p.v);
+  }
+  {
+    std::lock_guard lock(seq_mu_);
+    if (seq > applied_seq_) applied_seq_ = seq;
+  }
+  seq_cv_.notify_all();
+}
+
+uint64_t Head::applied_seq() const {
+  std::lock_guard lock(seq_mu_);
+  return applied_seq_;
+}
+
+void Head::ResetSeq(uint64_t seq) {
+  std::lock_guard lock(seq_mu_);
+  applied_seq_ = seq;
+  next_seq_.store(seq);
+}
+
+void Head::ForEachSeries(const std::function<void(MemSeries*)>& fn) const {
+  for (size_t i = 0; i < kStripes; ++i) {
+    std::vector<MemSeries*> batch;
+    {
+      std::lock_guard lock(ref_stripes_[i].mu);
+      for (const auto& [ref, s] : ref_stripes_[i].by_ref) batch.push_back(s.get());
+    }
+    for (MemSeries* s : batch) fn(s);
+  }
+}
+
+}  // namespace vigil::tsdb

@@ -1,0 +1,175 @@
+// The head: every known series in memory, interned by the hash of its labels
+// in striped hash maps (so appenders on different series rarely contend),
+// each with its not-yet-persisted chunks and one open chunk being appended.
+// Full chunks wait in `closed` until the flusher has written them to RocksDB.
+//
+// Commits are applied in the order the WAL sequenced them, under the shared
+// side of `visibility_mu()`; readers that need a batch-consistent view of
+// several series (the querier) snapshot them under the exclusive side.
+// Thread-safety: every method may be called from any thread. A MemSeries's
+// mutable fields are guarded by its `mu`.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chunk.h"
+#include "metrics_set.h"
+#include "postings.h"
+#include "vigil/model/labels.h"
+#include "vigil/tsdb/appender.h"
+
+namespace vigil::tsdb {
+
+inline constexpr TimestampMs kMinTime = std::numeric_limits<int64_t>::min();
+inline constexpr TimestampMs kMaxTime = std::numeric_limits<int64_t>::max();
+
+// An immutable chunk of a series.
+struct ChunkRef {
+  std::shared_ptr<const std::string> bytes;
+  TimestampMs min_t = 0;
+  TimestampMs max_t = 0;
+};
+
+class MemSeries {
+ public:
+  MemSeries(SeriesRef ref, model::Labels labels) : ref_(ref), labels_(std::move(labels)) {}
+  SeriesRef ref() const { return ref_; }
+  const model::Labels& labels() const { return labels_; }
+
+  mutable std::mutex mu;
+  std::vector<ChunkRef> closed;          // guarded by mu; full, not yet persisted, oldest first
+  std::unique_ptr<ChunkEncoder> open;    // guarded by mu; null when no open chunk
+  TimestampMs max_t = kMinTime;          // guarded by mu; newest committed sample
+  uint64_t last_v_bits = 0;              // guarded by mu; its value
+  TimestampMs persisted_max_t = kMinTime;  // guarded by mu; newest sample in RocksDB
+  // The newest sample an uncommitted batch holds for this series, so Append
+  // can refuse out-of-order samples within a batch (guarded by mu).
+  uint64_t pending_token = 0;
+  TimestampMs pending_t = 0;
+  uint64_t pending_v_bits = 0;
+
+  std::atomic<bool> logged{false};     // its series record is in the WAL
+  std::atomic<bool> persisted{false};  // its labels are in RocksDB
+
+ private:
+  const SeriesRef ref_;
+  const model::Labels labels_;
+};
+
+struct HeadOptions {
+  int max_samples_per_chunk = 120;
+  // Chunks never straddle a multiple of this (the retention buckets).
+  int64_t chunk_range_ms = 2 * 3600 * 1000;
+};
+
+// What a commit hands to the head (and to the WAL before it).
+struct PendingSample {
+  MemSeries* series;
+  TimestampMs t;
+  double v;
+};
+struct Batch {
+  std::vector<MemSeries*> new_series;  // series whose record is not yet logged
+  std::vector<PendingSample> samples;
+};
+
+class Head {
+ public:
+  Head(HeadOptions options, MetricsSet* metrics);
+  ~Head();
+  Head(const Head&) = delete;
+  Head& operator=(const Head&) = delete;
+
+  // The series with these labels, created (with a new ref) when unknown.
+  MemSeries* GetOrCreate(const model::Labels& labels);
+  // As GetOrCreate, with the ref it had before (WAL replay, RocksDB load).
+  // Returns the existing series when the labels are known under another ref.
+  MemSeries* GetOrCreateWithRef(SeriesRef ref, const model::Labels& labels);
+  MemSeries* ByRef(SeriesRef ref) const;
+
+  enum class AppendOutcome { kAppended, kIgnored, kOutOfOrder, kDuplicate };
+  // Checks a sample against the newest committed one of `s` (caller holds s->mu).
+  static AppendOutcome Check(const MemSeries& s, TimestampMs t, uint64_t v_bits);
+  // Appends a committed sample, counting refusals. Takes s->mu.
+  AppendOutcome AppendCommitted(MemSeries* s, TimestampMs t, double v);
+
+  // Applies a batch (already in the WAL) as seq-th commit: waits for the
+  // commits before it, so commits become visible in WAL order.
+  // `apply` false skips the samples (the WAL write failed) but keeps the order.
+  void ApplyInOrder(uint64_t seq, const Batch& batch, bool apply);
+  // The sequence number of the newest applied commit.
+  uint64_t applied_seq() const;
+  // Makes the next sequence `seq + 1` (after replay).
+  void ResetSeq(uint64_t seq);
+  MetricsSet* metrics() const { return metrics_; }
+
+  // The series' chunks overlapping [mint, maxt], oldest first, and the newest
+  // time already persisted (samples up to it are in RocksDB, not here).
+  std::vector<ChunkRef> Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt,
+                                 TimestampMs* persisted_max_t) const;
+  // A sequence number for a commit when there is no WAL to sequence it.
+  uint64_t NextSeq();
+  // The oldest time an append may have (retention); older is out of bounds.
+  TimestampMs min_valid_time() const { return min_valid_time_.load(); }
+  void set_min_valid_time(TimestampMs t) { min_valid_time_.store(t); }
+
+  std::shared_mutex& visibility_mu() { return visibility_mu_; }
+  const PostingsIndex& postings() const { return postings_; }
+  size_t NumSeries() const { return postings_.NumSeries(); }
+  SeriesRef next_ref() const { return next_ref_.load(); }
+
+  // Calls fn for every series (in no particular order).
+  void ForEachSeries(const std::function<void(MemSeries*)>& fn) const;
+
+  // Series with closed chunks or unpersisted labels since the last call.
+  std::vector<MemSeries*> TakeDirty();
+  size_t NumDirtyChunks() const { return dirty_chunks_.load(); }
+  void MarkDirty(MemSeries* s);
+
+  const HeadOptions& options() const { return options_; }
+
+ private:
+  static constexpr size_t kStripes = 1024;
+  struct HashStripe {
+    mutable std::mutex mu;
+    std::unordered_map<uint64_t, std::vector<MemSeries*>> by_hash;  // guarded by mu
+  };
+  struct RefStripe {
+    mutable std::mutex mu;
+    std::unordered_map<SeriesRef, std::unique_ptr<MemSeries>> by_ref;  // guarded by mu
+  };
+  MemSeries* Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash);
+  void CutChunk(MemSeries* s);  // caller holds s->mu
+
+  const HeadOptions options_;
+  MetricsSet* metrics_;
+  // A hash stripe's lock may be held while taking a ref stripe's, never the
+  // other way round.
+  std::unique_ptr<HashStripe[]> hash_stripes_;
+  std::unique_ptr<RefStripe[]> ref_stripes_;
+  std::atomic<SeriesRef> next_ref_{1};
+  std::atomic<uint64_t> next_seq_{0};
+  std::atomic<TimestampMs> min_valid_time_{kMinTime};
+  PostingsIndex postings_;
+
+  std::shared_mutex visibility_mu_;
+  mutable std::mutex seq_mu_;
+  std::condition_variable seq_cv_;
+  uint64_t applied_seq_ = 0;  // guarded by seq_mu_
+
+  std::mutex dirty_mu_;
+  std::vector<MemSeries*> dirty_;  // guarded by dirty_mu_
+  std::atomic<size_t> dirty_chunks_{0};
+};
+
+}  // namespace vigil::tsdb
