@@ -173,6 +173,30 @@ void Head::ApplyInOrder(uint64_t seq, const Batch& batch, bool apply) {
   seq_cv_.notify_all();
 }
 
+void Head::ReplaySample(MemSeries* s, TimestampMs t, double v) {
+  {
+    std::lock_guard lock(s->mu);
+    if (s->max_t != kMinTime && t <= s->max_t) return;
+  }
+  AppendCommitted(s, t, v);
+}
+
+void Head::RestoreWatermarks(MemSeries* s, TimestampMs max_t, uint64_t last_v_bits,
+                             TimestampMs persisted_max_t) {
+  std::lock_guard lock(s->mu);
+  if (persisted_max_t > s->persisted_max_t) s->persisted_max_t = persisted_max_t;
+  // Samples up to max_t may all be persisted: keep refusing older ones.
+  if (s->max_t == kMinTime || max_t > s->max_t) {
+    s->max_t = max_t;
+    s->last_v_bits = last_v_bits;
+  }
+}
+
+void Head::WaitApplied(uint64_t seq) {
+  std::unique_lock lock(seq_mu_);
+  seq_cv_.wait(lock, [&] { return applied_seq_ >= seq; });
+}
+
 uint64_t Head::applied_seq() const {
   std::lock_guard lock(seq_mu_);
   return applied_seq_;

@@ -103,6 +103,15 @@ class Head {
   // Appends a committed sample, counting refusals. Takes s->mu.
   AppendOutcome AppendCommitted(MemSeries* s, TimestampMs t, double v);
 
+  // Replay: appends a sample unless it is not newer than the series' newest
+  // (already applied or persisted); nothing is counted as refused.
+  void ReplaySample(MemSeries* s, TimestampMs t, double v);
+  // Replay: raises the series' newest and persisted times to at least these.
+  void RestoreWatermarks(MemSeries* s, TimestampMs max_t, uint64_t last_v_bits,
+                         TimestampMs persisted_max_t);
+  // Blocks until every commit up to `seq` is applied.
+  void WaitApplied(uint64_t seq);
+
   // Applies a batch (already in the WAL) as seq-th commit: waits for the
   // commits before it, so commits become visible in WAL order.
   // `apply` false skips the samples (the WAL write failed) but keeps the order.

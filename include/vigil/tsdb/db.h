@@ -1,0 +1,52 @@
+// The storage engine: opened on a data directory by DB::Open, it is the
+// Appendable that scrape, rules and remote write append through, and the
+// Queryable the PromQL engine reads from. Samples go to the in-memory head
+// and the write-ahead log on commit. No storage library appears here.
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "vigil/base/clock.h"
+#include "vigil/base/metrics.h"
+#include "vigil/base/result.h"
+#include "vigil/tsdb/appender.h"
+#include "vigil/tsdb/querier.h"
+
+namespace vigil::tsdb {
+
+struct Options {
+  // Where the self-metrics go; null: a registry private to the DB.
+  metrics::Registry* registry = nullptr;
+  // Samples per chunk before a new one is cut.
+  int max_samples_per_chunk = 120;
+  // Chunks never span a multiple of this; also the retention granularity.
+  int64_t chunk_range_ms = 2 * 3600 * 1000;
+  // fdatasync the WAL before Commit returns (concurrent commits share one).
+  bool wal_sync = true;
+  uint64_t wal_segment_bytes = 32 * 1024 * 1024;
+  // A checkpoint is written once this many WAL bytes were appended since the last.
+  uint64_t checkpoint_after_bytes = 128 * 1024 * 1024;
+  // Run checkpoints in a background thread (tests call Checkpoint()).
+  bool background = true;
+};
+
+struct DBStats {
+  uint64_t head_series = 0;
+  uint64_t wal_bytes = 0;
+};
+
+class DB : public Appendable, public Queryable {
+ public:
+  // Opens (creating when absent) the database in directory `path`, replaying
+  // its WAL. A torn or corrupted WAL tail is cut and counted, not an error.
+  static Result<std::unique_ptr<DB>> Open(const std::string& path, const Options& options);
+
+  // Writes a WAL checkpoint now and drops the segments it covers.
+  virtual Status Checkpoint() = 0;
+  virtual DBStats Stats() = 0;
+};
+
+}  // namespace vigil::tsdb

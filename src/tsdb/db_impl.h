@@ -1,0 +1,47 @@
+// DBImpl: the DB behind vigil/tsdb/db.h, wiring the head, the WAL, the
+// querier and the background maintenance thread.
+// Thread-safety: every public method may be called from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "head.h"
+#include "metrics_set.h"
+#include "vigil/tsdb/db.h"
+#include "wal.h"
+
+namespace vigil::tsdb {
+
+class DBImpl final : public DB {
+ public:
+  DBImpl(std::string path, Options options);
+  ~DBImpl() override;
+
+  Status Init();
+
+  std::unique_ptr<Appender> NewAppender() override;
+  Result<std::unique_ptr<Querier>> NewQuerier() override;
+  Status Checkpoint() override;
+  DBStats Stats() override;
+
+ private:
+  void BackgroundLoop();
+
+  const std::string path_;
+  const Options options_;
+  std::unique_ptr<metrics::Registry> own_registry_;
+  std::unique_ptr<MetricsSet> metrics_;
+  std::unique_ptr<Head> head_;
+  std::unique_ptr<Wal> wal_;
+
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stopping_ = false;  // guarded by bg_mu_
+  std::thread bg_thread_;
+};
+
+}  // namespace vigil::tsdb

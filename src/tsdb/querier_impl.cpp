@@ -1,0 +1,198 @@
+#include "querier_impl.h"
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+namespace vigil::tsdb {
+namespace {
+
+struct SeriesEntry {
+  SeriesRef ref;
+  const model::Labels* labels;  // owned by the head's series, which is never freed
+  std::vector<ChunkRef> head_chunks;
+  TimestampMs persisted_max_t;
+};
+
+class ListSeries final : public Series {
+ public:
+  const model::Labels& labels() const override { return *labels_; }
+  std::unique_ptr<SampleIterator> Iterator() const override {
+    return std::make_unique<ChunkListIterator>(chunks_, mint_, maxt_);
+  }
+
+  const model::Labels* labels_ = nullptr;
+  std::vector<ChunkRef> chunks_;
+  TimestampMs mint_ = 0;
+  TimestampMs maxt_ = 0;
+};
+
+class HeadSeriesSet final : public SeriesSet {
+ public:
+  HeadSeriesSet(std::vector<SeriesEntry> entries, std::shared_ptr<ChunkSource> source,
+                TimestampMs mint, TimestampMs maxt)
+      : entries_(std::move(entries)), source_(std::move(source)), mint_(mint), maxt_(maxt) {}
+
+  bool Next() override {
+    while (next_ < entries_.size()) {
+      SeriesEntry& e = entries_[next_++];
+      current_.labels_ = e.labels;
+      current_.mint_ = mint_;
+      current_.maxt_ = maxt_;
+      current_.chunks_.clear();
+      if (source_ != nullptr && e.persisted_max_t != kMinTime && e.persisted_max_t >= mint_) {
+        Status s = source_->ReadChunks(e.ref, mint_, maxt_, e.persisted_max_t, &current_.chunks_);
+        if (!s.ok()) {
+          status_ = s;
+          return false;
+        }
+      }
+      for (ChunkRef& c : e.head_chunks) current_.chunks_.push_back(std::move(c));
+      if (!current_.chunks_.empty()) return true;
+    }
+    return false;
+  }
+  const Series& At() const override { return current_; }
+  Status status() const override { return status_; }
+
+ private:
+  std::vector<SeriesEntry> entries_;
+  std::shared_ptr<ChunkSource> source_;
+  TimestampMs mint_;
+  TimestampMs maxt_;
+  size_t next_ = 0;
+  ListSeries current_;
+  Status status_;
+};
+
+}  // namespace
+
+ChunkListIterator::ChunkListIterator(std::vector<ChunkRef> chunks, TimestampMs mint,
+                                     TimestampMs maxt)
+    : chunks_(std::move(chunks)), mint_(mint), maxt_(maxt) {}
+
+bool ChunkListIterator::OpenChunk() {
+  while (index_ < chunks_.size()) {
+    const ChunkRef& c = chunks_[index_];
+    if (c.max_t >= mint_ && c.min_t <= maxt_) {
+      it_ = std::make_unique<ChunkIterator>(*c.bytes);
+      return true;
+    }
+    ++index_;
+  }
+  it_.reset();
+  return false;
+}
+
+bool ChunkListIterator::Next() {
+  valid_ = false;
+  if (done_) return false;
+  for (;;) {
+    if (it_ == nullptr && !OpenChunk()) break;
+    if (it_->Next()) {
+      if (it_->t() < mint_) continue;
+      if (it_->t() > maxt_) break;
+      valid_ = true;
+      return true;
+    }
+    if (!it_->status().ok()) {
+      status_ = it_->status();
+      break;
+    }
+    it_.reset();
+    ++index_;
+  }
+  done_ = true;
+  return false;
+}
+
+bool ChunkListIterator::Seek(TimestampMs t) {
+  if (done_) return false;
+  if (valid_ && it_ != nullptr && it_->t() >= t) return true;
+  valid_ = false;
+  t = std::max(t, mint_);
+  // Skip whole chunks that end before t.
+  while (index_ < chunks_.size() && chunks_[index_].max_t < t) {
+    ++index_;
+    it_.reset();
+  }
+  if (it_ == nullptr && !OpenChunk()) {
+    done_ = true;
+    return false;
+  }
+  if (it_->Seek(t)) {
+    if (it_->t() <= maxt_) {
+      valid_ = true;
+      return true;
+    }
+    done_ = true;
+    return false;
+  }
+  if (!it_->status().ok()) {
+    status_ = it_->status();
+    done_ = true;
+    return false;
+  }
+  it_.reset();
+  ++index_;
+  return Next();
+}
+
+Sample ChunkListIterator::At() const { return Sample{it_->t(), it_->v()}; }
+
+HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source)
+    : head_(head), source_(std::move(source)) {}
+
+Result<std::unique_ptr<SeriesSet>> HeadQuerier::Select(
+    TimestampMs mint, TimestampMs maxt, const std::vector<model::Matcher>& matchers) {
+  if (mint > maxt) return InvalidArgument("select: mint after maxt");
+  Postings refs = head_->postings().Select(matchers);
+  std::vector<SeriesEntry> entries;
+  entries.reserve(refs.size());
+  {
+    std::unique_lock vis(head_->visibility_mu());
+    for (SeriesRef ref : refs) {
+      MemSeries* s = head_->ByRef(ref);
+      if (s == nullptr) continue;
+      SeriesEntry e{ref, &s->labels(), {}, kMinTime};
+      e.head_chunks = head_->Snapshot(s, mint, maxt, &e.persisted_max_t);
+      if (e.head_chunks.empty() && (e.persisted_max_t == kMinTime || e.persisted_max_t < mint)) {
+        continue;
+      }
+      entries.push_back(std::move(e));
+    }
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const SeriesEntry& a, const SeriesEntry& b) { return *a.labels < *b.labels; });
+  return std::unique_ptr<SeriesSet>(
+      std::make_unique<HeadSeriesSet>(std::move(entries), source_, mint, maxt));
+}
+
+Result<std::vector<std::string>> HeadQuerier::LabelNames(
+    const std::vector<model::Matcher>& matchers) {
+  if (matchers.empty()) return head_->postings().LabelNames();
+  std::set<std::string, std::less<>> names;
+  for (SeriesRef ref : head_->postings().Select(matchers)) {
+    MemSeries* s = head_->ByRef(ref);
+    if (s == nullptr) continue;
+    for (const model::Label& l : s->labels()) {
+      if (names.find(l.name) == names.end()) names.emplace(l.name);
+    }
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+Result<std::vector<std::string>> HeadQuerier::LabelValues(
+    std::string_view name, const std::vector<model::Matcher>& matchers) {
+  if (matchers.empty()) return head_->postings().LabelValues(name);
+  std::set<std::string, std::less<>> values;
+  for (SeriesRef ref : head_->postings().Select(matchers)) {
+    MemSeries* s = head_->ByRef(ref);
+    if (s == nullptr) continue;
+    std::string_view v = s->labels().Get(name);
+    if (!v.empty() && values.find(v) == values.end()) values.emplace(v);
+  }
+  return std::vector<std::string>(values.begin(), values.end());
+}
+
+}  // namespace vigil::tsdb

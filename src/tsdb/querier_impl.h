@@ -1,0 +1,65 @@
+// The Querier over the head and the persisted chunks: matchers are answered
+// from the in-memory postings; each series' head chunks are snapshotted at
+// Select under the head's exclusive visibility lock (so a commit is seen
+// whole or not at all), persisted chunks are read when the series is reached.
+// Thread-safety: one thread at a time (see vigil/tsdb/querier.h).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "head.h"
+#include "vigil/tsdb/querier.h"
+
+namespace vigil::tsdb {
+
+// Reads a series' persisted chunks (RocksDB); a null reader means none.
+class ChunkSource {
+ public:
+  virtual ~ChunkSource() = default;
+  // Appends the chunks of `ref` overlapping [mint, maxt] whose first sample
+  // is at most `upto`, oldest first.
+  virtual Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs upto,
+                            std::vector<ChunkRef>* out) = 0;
+};
+
+// Iterates a list of non-overlapping chunks, oldest first, within [mint, maxt].
+class ChunkListIterator final : public SampleIterator {
+ public:
+  ChunkListIterator(std::vector<ChunkRef> chunks, TimestampMs mint, TimestampMs maxt);
+  bool Next() override;
+  bool Seek(TimestampMs t) override;
+  Sample At() const override;
+  Status status() const override { return status_; }
+
+ private:
+  bool OpenChunk();
+
+  std::vector<ChunkRef> chunks_;
+  TimestampMs mint_;
+  TimestampMs maxt_;
+  size_t index_ = 0;
+  std::unique_ptr<ChunkIterator> it_;
+  bool done_ = false;
+  bool valid_ = false;  // At() is a sample in range
+  Status status_;
+};
+
+class HeadQuerier final : public Querier {
+ public:
+  // `source` may be null; it must outlive the querier.
+  HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source);
+
+  Result<std::unique_ptr<SeriesSet>> Select(TimestampMs mint, TimestampMs maxt,
+                                            const std::vector<model::Matcher>& matchers) override;
+  Result<std::vector<std::string>> LabelNames(
+      const std::vector<model::Matcher>& matchers) override;
+  Result<std::vector<std::string>> LabelValues(
+      std::string_view name, const std::vector<model::Matcher>& matchers) override;
+
+ private:
+  Head* head_;
+  std::shared_ptr<ChunkSource> source_;
+};
+
+}  // namespace vigil::tsdb
