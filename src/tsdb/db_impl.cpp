@@ -60,8 +60,9 @@ std::unique_ptr<Appender> DBImpl::NewAppender() {
   return std::make_unique<HeadAppender>(head_.get(), wal_.get());
 }
 
-Result<std::unique_ptr<Querier>> DBImpl::NewQuerier() {
-  return std::unique_ptr<Querier>(std::make_unique<HeadQuerier>(head_.get(), nullptr));
+Result<std::unique_ptr<Querier>> DBImpl::NewQuerier(TimestampMs mint, TimestampMs maxt) {
+  if (mint > maxt) return InvalidArgument("querier: mint after maxt");
+  return std::unique_ptr<Querier>(std::make_unique<HeadQuerier>(head_.get(), nullptr, mint, maxt));
 }
 
 Status DBImpl::Checkpoint() { return wal_->Checkpoint(); }

@@ -24,7 +24,7 @@ class DBImpl final : public DB {
   Status Init();
 
   std::unique_ptr<Appender> NewAppender() override;
-  Result<std::unique_ptr<Querier>> NewQuerier() override;
+  Result<std::unique_ptr<Querier>> NewQuerier(TimestampMs mint, TimestampMs maxt) override;
   Status Checkpoint() override;
   DBStats Stats() override;
 

@@ -138,14 +138,18 @@ bool ChunkListIterator::Seek(TimestampMs t) {
   return Next();
 }
 
-Sample ChunkListIterator::At() const { return Sample{it_->t(), it_->v()}; }
+TimestampMs ChunkListIterator::AtT() const { return it_->t(); }
+double ChunkListIterator::AtV() const { return it_->v(); }
 
-HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source)
-    : head_(head), source_(std::move(source)) {}
+HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, TimestampMs mint,
+                         TimestampMs maxt)
+    : head_(head), source_(std::move(source)), mint_(mint), maxt_(maxt) {}
 
-Result<std::unique_ptr<SeriesSet>> HeadQuerier::Select(
-    TimestampMs mint, TimestampMs maxt, const std::vector<model::Matcher>& matchers) {
-  if (mint > maxt) return InvalidArgument("select: mint after maxt");
+// Hints are ignored: the querier's own range bounds what is read.
+std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHints* /*hints*/,
+                                               const std::vector<model::Matcher>& matchers) {
+  const TimestampMs mint = mint_;
+  const TimestampMs maxt = maxt_;
   Postings refs = head_->postings().Select(matchers);
   std::vector<SeriesEntry> entries;
   entries.reserve(refs.size());
@@ -164,8 +168,7 @@ Result<std::unique_ptr<SeriesSet>> HeadQuerier::Select(
   }
   std::sort(entries.begin(), entries.end(),
             [](const SeriesEntry& a, const SeriesEntry& b) { return *a.labels < *b.labels; });
-  return std::unique_ptr<SeriesSet>(
-      std::make_unique<HeadSeriesSet>(std::move(entries), source_, mint, maxt));
+  return std::make_unique<HeadSeriesSet>(std::move(entries), source_, mint, maxt);
 }
 
 Result<std::vector<std::string>> HeadQuerier::LabelNames(

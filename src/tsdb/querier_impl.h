@@ -29,7 +29,8 @@ class ChunkListIterator final : public SampleIterator {
   ChunkListIterator(std::vector<ChunkRef> chunks, TimestampMs mint, TimestampMs maxt);
   bool Next() override;
   bool Seek(TimestampMs t) override;
-  Sample At() const override;
+  TimestampMs AtT() const override;
+  double AtV() const override;
   Status status() const override { return status_; }
 
  private:
@@ -47,11 +48,13 @@ class ChunkListIterator final : public SampleIterator {
 
 class HeadQuerier final : public Querier {
  public:
-  // `source` may be null; it must outlive the querier.
-  HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source);
+  // Covers [mint, maxt]. `source` may be null.
+  HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, TimestampMs mint,
+              TimestampMs maxt);
 
-  Result<std::unique_ptr<SeriesSet>> Select(TimestampMs mint, TimestampMs maxt,
-                                            const std::vector<model::Matcher>& matchers) override;
+  // Series are always returned sorted (cheap next to reading them).
+  std::unique_ptr<SeriesSet> Select(bool sorted, const SelectHints* hints,
+                                    const std::vector<model::Matcher>& matchers) override;
   Result<std::vector<std::string>> LabelNames(
       const std::vector<model::Matcher>& matchers) override;
   Result<std::vector<std::string>> LabelValues(
@@ -60,6 +63,8 @@ class HeadQuerier final : public Querier {
  private:
   Head* head_;
   std::shared_ptr<ChunkSource> source_;
+  const TimestampMs mint_;
+  const TimestampMs maxt_;
 };
 
 }  // namespace vigil::tsdb

@@ -38,11 +38,12 @@ Options CrashOptions() {
   // Continue after what an earlier child committed.
   TimestampMs t = 0;
   {
-    auto q = (*db)->NewQuerier();
-    auto set = (*q)->Select(0, std::numeric_limits<int64_t>::max(), {});
-    while (set.ok() && (*set)->Next()) {
-      auto it = (*set)->At().Iterator();
-      while (it->Next()) t = std::max(t, it->At().t);
+    auto q = (*db)->NewQuerier(0, std::numeric_limits<int64_t>::max());
+    if (!q.ok()) _exit(2);
+    auto set = (*q)->Select(false, nullptr, {});
+    while (set->Next()) {
+      auto it = set->At().Iterator();
+      while (it->Next()) t = std::max(t, it->AtT());
     }
   }
   std::mt19937 rng(seed);

@@ -78,33 +78,32 @@ TEST_F(DBTest, SelectReturnsSortedSeriesWithSamplesInRange) {
 
 TEST_F(DBTest, IteratorSeek) {
   Fill();
-  auto q = db_->NewQuerier();
+  auto q = db_->NewQuerier(500, 4000);
   ASSERT_TRUE(q.ok());
-  auto set = (*q)->Select(500, 4000, {M(MatchType::kEqual, "i", "0")});
-  ASSERT_TRUE(set.ok());
-  ASSERT_TRUE((*set)->Next());
-  auto it = (*set)->At().Iterator();
+  auto set = (*q)->Select(true, nullptr, {M(MatchType::kEqual, "i", "0")});
+  ASSERT_TRUE(set->Next());
+  auto it = set->At().Iterator();
   ASSERT_TRUE(it->Seek(0));  // clamps to mint
-  EXPECT_EQ(it->At().t, 500);
+  EXPECT_EQ(it->AtT(), 500);
   ASSERT_TRUE(it->Seek(2050));
-  EXPECT_EQ(it->At().t, 2100);
+  EXPECT_EQ(it->AtT(), 2100);
   ASSERT_TRUE(it->Seek(100));  // never backwards
-  EXPECT_EQ(it->At().t, 2100);
+  EXPECT_EQ(it->AtT(), 2100);
   ASSERT_TRUE(it->Next());
-  EXPECT_EQ(it->At().t, 2200);
+  EXPECT_EQ(it->AtT(), 2200);
   ASSERT_TRUE(it->Seek(4000));
-  EXPECT_EQ(it->At().t, 4000);
+  EXPECT_EQ(it->AtT(), 4000);
   EXPECT_FALSE(it->Next());
   EXPECT_FALSE(it->Seek(4001));
-  EXPECT_FALSE((*set)->Next());
+  EXPECT_FALSE(set->Next());
 }
 
 TEST_F(DBTest, LabelNamesAndValues) {
   Fill();
-  auto q = db_->NewQuerier();
+  auto q = db_->NewQuerier(0, 10'000);
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(*(*q)->LabelNames(), (std::vector<std::string>{"__name__", "i", "job"}));
-  EXPECT_EQ(*(*q)->LabelValues("job"), (std::vector<std::string>{"api", "db"}));
+  EXPECT_EQ(*(*q)->LabelNames({}), (std::vector<std::string>{"__name__", "i", "job"}));
+  EXPECT_EQ(*(*q)->LabelValues("job", {}), (std::vector<std::string>{"api", "db"}));
   EXPECT_EQ(*(*q)->LabelValues("job", {M(MatchType::kEqual, "__name__", "other")}),
             (std::vector<std::string>{"db"}));
   EXPECT_EQ(*(*q)->LabelValues("i", {M(MatchType::kRegexMatch, "job", "ap.*")}),

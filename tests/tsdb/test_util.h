@@ -40,19 +40,18 @@ inline std::map<std::string, std::vector<Point>> ReadAll(
     Queryable& db, TimestampMs mint, TimestampMs maxt,
     const std::vector<model::Matcher>& matchers = {}) {
   std::map<std::string, std::vector<Point>> out;
-  Result<std::unique_ptr<Querier>> q = db.NewQuerier();
+  Result<std::unique_ptr<Querier>> q = db.NewQuerier(mint, maxt);
   EXPECT_TRUE(q.ok());
-  Result<std::unique_ptr<SeriesSet>> set = (*q)->Select(mint, maxt, matchers);
-  EXPECT_TRUE(set.ok()) << set.status().ToString();
-  if (!set.ok()) return out;
-  while ((*set)->Next()) {
-    const Series& s = (*set)->At();
+  if (!q.ok()) return out;
+  std::unique_ptr<SeriesSet> set = (*q)->Select(true, nullptr, matchers);
+  while (set->Next()) {
+    const Series& s = set->At();
     std::vector<Point>& pts = out[s.labels().ToString()];
     auto it = s.Iterator();
-    while (it->Next()) pts.push_back(Point{it->At().t, std::bit_cast<uint64_t>(it->At().v)});
+    while (it->Next()) pts.push_back(Point{it->AtT(), std::bit_cast<uint64_t>(it->AtV())});
     EXPECT_TRUE(it->status().ok()) << it->status().ToString();
   }
-  EXPECT_TRUE((*set)->status().ok());
+  EXPECT_TRUE(set->status().ok());
   return out;
 }
 

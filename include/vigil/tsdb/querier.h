@@ -1,19 +1,12 @@
-// The read seam of the storage engine: what the PromQL engine, the HTTP API
-// and the tools see of stored samples. No storage detail (RocksDB, chunks,
-// the head) crosses it.
+// The read seam of the storage engine. PromQL, the HTTP API (series, labels)
+// and federation read through a Querier and never see how samples are stored.
 //
-//   Result<std::unique_ptr<Querier>> q = db.NewQuerier();
-//   Result<std::unique_ptr<SeriesSet>> set = (*q)->Select(mint, maxt, matchers);
-//   while ((*set)->Next()) {
-//     const Series& s = (*set)->At();
-//     for (auto it = s.Iterator(); it->Next();) Use(s.labels(), it->At());
-//   }
-//
-// A Querier sees the samples committed before its Select (whole batches:
-// a commit is visible entirely or not at all) plus, possibly, later ones.
-// Thread-safety: a Querier and what it returns are used by one thread at a
-// time; different Queriers may be used concurrently. A SeriesSet and its
-// iterators must not outlive the Querier that made them.
+// A Querier covers one time range [mint, maxt] (inclusive) and is a
+// consistent view: samples committed after it was opened may or may not be
+// visible, but a batch is never half visible.
+// Thread-safety: a Querier, its SeriesSets and iterators are used by one
+// thread at a time; different Queriers may be used concurrently. A
+// SeriesSet and its iterators must not outlive their Querier.
 #pragma once
 
 #include <memory>
@@ -28,23 +21,19 @@
 
 namespace vigil::tsdb {
 
-struct Sample {
-  TimestampMs t = 0;
-  double v = 0;  // bit-exact as appended (staleness NaN included)
-};
-
-// The samples of one series within the Select's [mint, maxt], oldest first.
+// The samples of one series in time order, within the querier's range.
 class SampleIterator {
  public:
   virtual ~SampleIterator() = default;
-  // Moves to the next sample; false at the end (then check status()).
+  // Moves to the next sample; false at the end (or on error: see status()).
   virtual bool Next() = 0;
-  // Moves to the first sample with time >= t; never moves backwards. False
-  // when there is none.
+  // Moves to the first sample at or after `t`; stays put when the current
+  // sample is already there. False when there is none.
   virtual bool Seek(TimestampMs t) = 0;
   // The current sample. Precondition: the last Next/Seek returned true.
-  virtual Sample At() const = 0;
-  // Not OK when stored data could not be read (corruption, I/O).
+  virtual TimestampMs AtT() const = 0;
+  virtual double AtV() const = 0;
+  // Why iteration stopped early (corrupt chunk, ...); OK otherwise.
   virtual Status status() const = 0;
 };
 
@@ -52,11 +41,11 @@ class Series {
  public:
   virtual ~Series() = default;
   virtual const model::Labels& labels() const = 0;
-  // A new iterator over the series' samples; may be called more than once.
+  // A new iterator positioned before the first sample.
   virtual std::unique_ptr<SampleIterator> Iterator() const = 0;
 };
 
-// Series sorted by labels (model::Compare), each once.
+// The series a Select found, sorted by labels when asked to.
 class SeriesSet {
  public:
   virtual ~SeriesSet() = default;
@@ -66,29 +55,31 @@ class SeriesSet {
   virtual Status status() const = 0;
 };
 
+// Hints that let the storage skip work; it may ignore them.
+struct SelectHints {
+  TimestampMs start = 0;  // the range the caller will actually read
+  TimestampMs end = 0;
+};
+
 class Querier {
  public:
   virtual ~Querier() = default;
-
-  // Series matching every matcher (a matcher that matches "" also matches
-  // series without the label, as Prometheus), with their samples in
-  // [mint, maxt]; only series with at least one chunk in the range.
-  virtual Result<std::unique_ptr<SeriesSet>> Select(
-      TimestampMs mint, TimestampMs maxt, const std::vector<model::Matcher>& matchers) = 0;
-
-  // Sorted label names of the series matching `matchers` (all when empty).
+  // Every series with samples in range that all `matchers` match (a label
+  // that is absent matches as ""). `sorted`: order by labels (model::Compare).
+  virtual std::unique_ptr<SeriesSet> Select(bool sorted, const SelectHints* hints,
+                                            const std::vector<model::Matcher>& matchers) = 0;
+  // Sorted label names / values of the series the matchers select (all
+  // series in range when `matchers` is empty).
   virtual Result<std::vector<std::string>> LabelNames(
-      const std::vector<model::Matcher>& matchers = {}) = 0;
-  // Sorted values of `name` among the series matching `matchers`.
+      const std::vector<model::Matcher>& matchers) = 0;
   virtual Result<std::vector<std::string>> LabelValues(
-      std::string_view name, const std::vector<model::Matcher>& matchers = {}) = 0;
+      std::string_view name, const std::vector<model::Matcher>& matchers) = 0;
 };
 
-// Where Queriers come from: the storage engine, or a test double.
 class Queryable {
  public:
   virtual ~Queryable() = default;
-  virtual Result<std::unique_ptr<Querier>> NewQuerier() = 0;
+  virtual Result<std::unique_ptr<Querier>> NewQuerier(TimestampMs mint, TimestampMs maxt) = 0;
 };
 
 }  // namespace vigil::tsdb
