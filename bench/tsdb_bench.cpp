@@ -1,11 +1,16 @@
-// Micro-benchmarks of the storage engine: chunk encode/decode.
+// Micro-benchmarks of the storage engine: chunk encode/decode, append with a
+// series ref, commit with fsync.
 #include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <filesystem>
 
 #include <cstdint>
 #include <random>
 #include <vector>
 
 #include "chunk.h"
+#include "vigil/tsdb/db.h"
 
 namespace vigil::tsdb {
 namespace {
@@ -63,6 +68,44 @@ void BM_ChunkDecode(benchmark::State& state) {
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ChunkDecode);
+
+std::string TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "vigil-bench-XXXXXX").string();
+  return ::mkdtemp(tmpl.data());
+}
+
+// 1000 series per batch (one scrape), appended by ref after the first round.
+void BM_AppendWithRef(benchmark::State& state) {
+  std::string dir = TempDir();
+  {
+    Options o;
+    o.background = false;
+    o.wal_sync = state.range(0) != 0;
+    auto db = DB::Open(dir, o);
+    auto app = (*db)->NewAppender();
+    constexpr int kSeries = 1000;
+    std::vector<SeriesRef> refs(kSeries, 0);
+    std::vector<model::Labels> labels;
+    for (int i = 0; i < kSeries; ++i) {
+      labels.push_back(model::Labels::FromStrings(
+          {"__name__", "bench_metric", "instance", "host:9100", "i", std::to_string(i)}));
+    }
+    TimestampMs t = 0;
+    for (auto _ : state) {
+      t += 15'000;
+      for (int i = 0; i < kSeries; ++i) {
+        refs[i] = *app->Append(refs[i], labels[i], t, static_cast<double>(t + i));
+      }
+      if (!app->Commit().ok()) state.SkipWithError("commit failed");
+    }
+    state.SetItemsProcessed(state.iterations() * kSeries);
+    state.counters["ns_per_sample"] = benchmark::Counter(
+        static_cast<double>(state.iterations()) * kSeries,
+        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  }
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_AppendWithRef)->Arg(0)->Arg(1)->ArgName("fsync");
 
 }  // namespace
 }  // namespace vigil::tsdb
