@@ -1,6 +1,7 @@
 #include "db_impl.h"
 
 #include <chrono>
+#include <optional>
 
 #include "head_appender.h"
 #include "querier_impl.h"
@@ -14,6 +15,7 @@ Result<std::unique_ptr<DB>> DB::Open(const std::string& path, const Options& opt
     return InvalidArgument("max_samples_per_chunk must be in [1, 65535]");
   }
   if (options.chunk_range_ms < 1) return InvalidArgument("chunk_range_ms must be positive");
+  if (options.flush_interval_ms < 1) return InvalidArgument("flush_interval_ms must be positive");
   auto db = std::make_unique<DBImpl>(path, options);
   VIGIL_RETURN_IF_ERROR(db->Init().WithPrefix("opening tsdb at " + path));
   return std::unique_ptr<DB>(std::move(db));
@@ -40,9 +42,32 @@ DBImpl::~DBImpl() {
   if (bg_thread_.joinable()) bg_thread_.join();
 }
 
+Status DBImpl::OpenStore() {
+  VIGIL_ASSIGN_OR_RETURN(
+      store_, Store::Open(path_ + "/rocksdb",
+                          StoreOptions{options_.chunk_range_ms, options_.block_cache_bytes,
+                                       options_.write_buffer_bytes, false}));
+  VIGIL_ASSIGN_OR_RETURN(std::optional<int64_t> range, store_->ChunkRange());
+  if (range.has_value() && *range != options_.chunk_range_ms) {
+    return InvalidArgument("chunk_range_ms is " + std::to_string(options_.chunk_range_ms) +
+                           " but the data was written with " + std::to_string(*range));
+  }
+  if (!range.has_value()) VIGIL_RETURN_IF_ERROR(store_->SetChunkRange(options_.chunk_range_ms));
+  VIGIL_ASSIGN_OR_RETURN(TimestampMs floor, store_->MinTime());
+  head_->set_min_valid_time(floor);
+  // Persisted series come back first, with their watermarks, so the WAL
+  // replay skips every sample RocksDB already holds.
+  return store_->LoadSeries([this](SeriesRef ref, model::Labels labels, TimestampMs persisted) {
+    MemSeries* s = head_->GetOrCreateWithRef(ref, labels);
+    s->persisted.store(true);
+    if (persisted != kMinTime) head_->RestoreWatermarks(s, persisted, 0, persisted);
+  });
+}
+
 Status DBImpl::Init() {
   VIGIL_RETURN_IF_ERROR(EnsureDir(path_));
   auto start = std::chrono::steady_clock::now();
+  VIGIL_RETURN_IF_ERROR(OpenStore());
   VIGIL_ASSIGN_OR_RETURN(
       wal_, Wal::Open(path_ + "/wal",
                       WalOptions{options_.wal_sync, options_.wal_segment_bytes}, metrics_.get(),
@@ -62,24 +87,30 @@ std::unique_ptr<Appender> DBImpl::NewAppender() {
 
 Result<std::unique_ptr<Querier>> DBImpl::NewQuerier(TimestampMs mint, TimestampMs maxt) {
   if (mint > maxt) return InvalidArgument("querier: mint after maxt");
-  return std::unique_ptr<Querier>(std::make_unique<HeadQuerier>(head_.get(), nullptr, mint, maxt));
+  return std::unique_ptr<Querier>(
+      std::make_unique<HeadQuerier>(head_.get(), store_->NewReader(), mint, maxt));
 }
 
-Status DBImpl::Checkpoint() { return wal_->Checkpoint(); }
+Status DBImpl::Checkpoint() {
+  std::lock_guard lock(maintenance_mu_);
+  return wal_->Checkpoint();
+}
 
 DBStats DBImpl::Stats() {
-  return DBStats{head_->NumSeries(), wal_->SizeBytes()};
+  return DBStats{head_->NumSeries(), wal_->SizeBytes(), store_->SizeBytes()};
 }
 
 void DBImpl::BackgroundLoop() {
   std::unique_lock lock(bg_mu_);
   while (!stopping_) {
     // A periodic tick: maintenance is driven by sizes, not by events.
-    bg_cv_.wait_for(lock, std::chrono::seconds(1));
+    bg_cv_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms));
     if (stopping_) break;
     lock.unlock();
+    // Failures are logged and counted where they happen; the next tick retries.
+    (void)Flush();
     if (wal_->BytesSinceCheckpoint() >= options_.checkpoint_after_bytes) {
-      Status s = wal_->Checkpoint();
+      Status s = Checkpoint();
       if (!s.ok()) log::Error("WAL checkpoint failed", {{"err", s.ToString()}});
     }
     lock.lock();

@@ -1,5 +1,6 @@
 // DBImpl: the DB behind vigil/tsdb/db.h, wiring the head, the WAL, the
-// querier and the background maintenance thread.
+// persisted store, the querier and the background maintenance thread
+// (flushes, checkpoints). Maintenance is serialized by `maintenance_mu_`.
 // Thread-safety: every public method may be called from any thread.
 #pragma once
 
@@ -11,6 +12,7 @@
 
 #include "head.h"
 #include "metrics_set.h"
+#include "store.h"
 #include "vigil/tsdb/db.h"
 #include "wal.h"
 
@@ -26,9 +28,16 @@ class DBImpl final : public DB {
   std::unique_ptr<Appender> NewAppender() override;
   Result<std::unique_ptr<Querier>> NewQuerier(TimestampMs mint, TimestampMs maxt) override;
   Status Checkpoint() override;
+  Status Flush() override;
   DBStats Stats() override;
 
+  Head* head() const { return head_.get(); }
+  Store* store() const { return store_.get(); }
+
  private:
+  Status OpenStore();
+  Status FlushLocked();  // caller holds maintenance_mu_
+  Status WriteFlush(std::vector<FlushItem>* items, std::vector<MemSeries*>* series);
   void BackgroundLoop();
 
   const std::string path_;
@@ -36,7 +45,9 @@ class DBImpl final : public DB {
   std::unique_ptr<metrics::Registry> own_registry_;
   std::unique_ptr<MetricsSet> metrics_;
   std::unique_ptr<Head> head_;
+  std::unique_ptr<Store> store_;  // before wal_: replay needs the watermarks
   std::unique_ptr<Wal> wal_;
+  std::mutex maintenance_mu_;  // one flush, checkpoint or retention pass at a time
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

@@ -1,5 +1,6 @@
 #include "head.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace vigil::tsdb {
@@ -145,6 +146,22 @@ Head::AppendOutcome Head::AppendCommitted(MemSeries* s, TimestampMs t, double v)
 void Head::MarkDirty(MemSeries* s) {
   std::lock_guard lock(dirty_mu_);
   dirty_.push_back(s);
+}
+
+std::vector<ChunkRef> Head::ClosedChunks(MemSeries* s) const {
+  std::lock_guard lock(s->mu);
+  return s->closed;
+}
+
+void Head::MarkPersisted(MemSeries* s, size_t n, TimestampMs max_t) {
+  {
+    std::lock_guard lock(s->mu);
+    n = std::min(n, s->closed.size());
+    s->closed.erase(s->closed.begin(), s->closed.begin() + static_cast<ptrdiff_t>(n));
+    if (max_t > s->persisted_max_t) s->persisted_max_t = max_t;
+  }
+  s->persisted.store(true);
+  metrics_->head_chunks.Add(-static_cast<double>(n));
 }
 
 std::vector<MemSeries*> Head::TakeDirty() {

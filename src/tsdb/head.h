@@ -145,6 +145,13 @@ class Head {
   size_t NumDirtyChunks() const { return dirty_chunks_.load(); }
   void MarkDirty(MemSeries* s);
 
+  // The flusher's side. The closed chunks of `s` (copies of the refs), oldest first.
+  std::vector<ChunkRef> ClosedChunks(MemSeries* s) const;
+  // The first `n` closed chunks of `s` are in RocksDB up to `max_t`: drops
+  // them and raises the watermark, in one step under s->mu so a querier sees
+  // each chunk in exactly one place.
+  void MarkPersisted(MemSeries* s, size_t n, TimestampMs max_t);
+
   const HeadOptions& options() const { return options_; }
 
  private:

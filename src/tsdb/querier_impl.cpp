@@ -90,9 +90,13 @@ bool ChunkListIterator::Next() {
   for (;;) {
     if (it_ == nullptr && !OpenChunk()) break;
     if (it_->Next()) {
-      if (it_->t() < mint_) continue;
+      // A sample at or before the last one returned is the same sample seen
+      // again across the persisted/head boundary: skip it.
+      if (it_->t() < mint_ || (returned_ && it_->t() <= last_t_)) continue;
       if (it_->t() > maxt_) break;
       valid_ = true;
+      returned_ = true;
+      last_t_ = it_->t();
       return true;
     }
     if (!it_->status().ok()) {
@@ -121,8 +125,11 @@ bool ChunkListIterator::Seek(TimestampMs t) {
     return false;
   }
   if (it_->Seek(t)) {
+    if (returned_ && it_->t() <= last_t_) return Next();
     if (it_->t() <= maxt_) {
       valid_ = true;
+      returned_ = true;
+      last_t_ = it_->t();
       return true;
     }
     done_ = true;
@@ -145,11 +152,20 @@ HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, Timest
                          TimestampMs maxt)
     : head_(head), source_(std::move(source)), mint_(mint), maxt_(maxt) {}
 
-// Hints are ignored: the querier's own range bounds what is read.
-std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHints* /*hints*/,
+// Hints narrow what is read to the range the caller will use, as
+// Prometheus's block querier does.
+std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHints* hints,
                                                const std::vector<model::Matcher>& matchers) {
-  const TimestampMs mint = mint_;
-  const TimestampMs maxt = maxt_;
+  TimestampMs mint = mint_;
+  TimestampMs maxt = maxt_;
+  if (hints != nullptr && hints->start <= hints->end &&
+      (hints->start != 0 || hints->end != 0)) {
+    mint = std::max(mint, hints->start);
+    maxt = std::min(maxt, hints->end);
+    if (mint > maxt) {
+      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), nullptr, mint, maxt);
+    }
+  }
   Postings refs = head_->postings().Select(matchers);
   std::vector<SeriesEntry> entries;
   entries.reserve(refs.size());

@@ -43,6 +43,8 @@ class ChunkListIterator final : public SampleIterator {
   std::unique_ptr<ChunkIterator> it_;
   bool done_ = false;
   bool valid_ = false;  // At() is a sample in range
+  bool returned_ = false;  // a sample was returned; last_t_ is its time
+  TimestampMs last_t_ = 0;
   Status status_;
 };
 

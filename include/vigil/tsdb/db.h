@@ -1,7 +1,8 @@
 // The storage engine: opened on a data directory by DB::Open, it is the
 // Appendable that scrape, rules and remote write append through, and the
 // Queryable the PromQL engine reads from. Samples go to the in-memory head
-// and the write-ahead log on commit. No storage library appears here.
+// and the write-ahead log on commit; full chunks move to RocksDB in the
+// background. No storage library appears here.
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -29,13 +30,20 @@ struct Options {
   uint64_t wal_segment_bytes = 32 * 1024 * 1024;
   // A checkpoint is written once this many WAL bytes were appended since the last.
   uint64_t checkpoint_after_bytes = 128 * 1024 * 1024;
-  // Run checkpoints in a background thread (tests call Checkpoint()).
+  // Run flushes and checkpoints in a background thread (tests call Flush()
+  // and Checkpoint()).
   bool background = true;
+  // How often the background thread flushes full chunks to RocksDB.
+  int64_t flush_interval_ms = 1000;
+  // RocksDB's block cache (shared by its column families) and memtables.
+  size_t block_cache_bytes = 8 << 20;
+  size_t write_buffer_bytes = 16 << 20;
 };
 
 struct DBStats {
   uint64_t head_series = 0;
   uint64_t wal_bytes = 0;
+  uint64_t storage_bytes = 0;  // RocksDB's files
 };
 
 class DB : public Appendable, public Queryable {
@@ -46,6 +54,8 @@ class DB : public Appendable, public Queryable {
 
   // Writes a WAL checkpoint now and drops the segments it covers.
   virtual Status Checkpoint() = 0;
+  // Moves every full chunk of the head to RocksDB now.
+  virtual Status Flush() = 0;
   virtual DBStats Stats() = 0;
 };
 

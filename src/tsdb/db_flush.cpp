@@ -1,0 +1,79 @@
+// DBImpl's flusher: full chunks from the head to RocksDB.
+#include <algorithm>
+#include <chrono>
+
+#include "db_impl.h"
+#include "vigil/base/log.h"
+
+namespace vigil::tsdb {
+namespace {
+
+// A flush writes batches of about this many chunk bytes, so one WriteBatch
+// (and the memory it copies) stays bounded.
+constexpr size_t kFlushBatchBytes = 4 << 20;
+
+}  // namespace
+
+Status DBImpl::Flush() {
+  std::lock_guard lock(maintenance_mu_);
+  return FlushLocked();
+}
+
+Status DBImpl::WriteFlush(std::vector<FlushItem>* items, std::vector<MemSeries*>* series) {
+  Status s = store_->Flush(*items);
+  if (s.ok()) {
+    for (size_t i = 0; i < items->size(); ++i) {
+      const FlushItem& item = (*items)[i];
+      if (item.chunks.empty()) continue;
+      head_->MarkPersisted((*series)[i], item.chunks.size(), item.chunks.back().max_t);
+      metrics_->chunks_persisted.Inc(static_cast<double>(item.chunks.size()));
+    }
+  }
+  items->clear();
+  series->clear();
+  return s;
+}
+
+Status DBImpl::FlushLocked() {
+  auto start = std::chrono::steady_clock::now();
+  std::vector<MemSeries*> dirty = head_->TakeDirty();
+  std::sort(dirty.begin(), dirty.end());
+  dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
+
+  std::vector<FlushItem> items;
+  std::vector<MemSeries*> batch_series;
+  size_t bytes = 0;
+  Status status;
+  size_t i = 0;
+  for (; i < dirty.size(); ++i) {
+    MemSeries* s = dirty[i];
+    std::vector<ChunkRef> chunks = head_->ClosedChunks(s);
+    if (chunks.empty()) continue;
+    for (const ChunkRef& c : chunks) bytes += c.bytes->size();
+    items.push_back(FlushItem{s->ref(), s->persisted.load() ? nullptr : &s->labels(),
+                              std::move(chunks)});
+    batch_series.push_back(s);
+    if (bytes >= kFlushBatchBytes) {
+      status = WriteFlush(&items, &batch_series);
+      bytes = 0;
+      if (!status.ok()) break;
+    }
+  }
+  if (status.ok() && !items.empty()) status = WriteFlush(&items, &batch_series);
+  if (!status.ok()) {
+    // Nothing of a failed batch left the head: retry every unwritten series.
+    for (MemSeries* s : dirty) {
+      if (!head_->ClosedChunks(s).empty()) head_->MarkDirty(s);
+    }
+    metrics_->flush_failures.Inc();
+    log::Error("flushing chunks to RocksDB failed; they stay in the head",
+               {{"err", status.ToString()}});
+    return status;
+  }
+  metrics_->flush_duration.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  metrics_->storage_bytes.Set(static_cast<double>(store_->SizeBytes() + wal_->SizeBytes()));
+  return Status::Ok();
+}
+
+}  // namespace vigil::tsdb

@@ -1,0 +1,101 @@
+// The persisted part of the storage engine: full chunks moved out of the head,
+// the labels and postings of the series they belong to, and the meta data
+// (format version, chunk range, retention floor, per-series watermarks), in
+// one RocksDB database under <path>/rocksdb. RocksDB stays behind this
+// interface: its statuses are converted to vigil Status here, and no RocksDB
+// header is included by any other file. Key layout: docs/format/tsdb.md.
+// Thread-safety: every method may be called from any thread. A ChunkSource
+// returned by NewReader is used by one thread at a time (its querier's).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "head.h"
+#include "querier_impl.h"
+#include "vigil/base/result.h"
+#include "vigil/model/labels.h"
+
+namespace vigil::tsdb {
+
+struct StoreOptions {
+  // The width of a time bucket: a chunk never spans two.
+  int64_t chunk_range_ms = 2 * 3600 * 1000;
+  // Block cache shared by every column family.
+  size_t block_cache_bytes = 8 << 20;
+  // Memtable budget across column families.
+  size_t write_buffer_bytes = 16 << 20;
+  bool read_only = false;
+  // Block compression of the chunks column family (see docs/format/tsdb.md
+  // for the measurement behind the default).
+  enum class Compression { kNone, kLz4, kZstd };
+  Compression chunk_compression = Compression::kNone;
+};
+
+// One series' chunks for a flush, oldest first; `labels` is set when the
+// series is not in RocksDB yet.
+struct FlushItem {
+  SeriesRef ref = 0;
+  const model::Labels* labels = nullptr;
+  std::vector<ChunkRef> chunks;
+};
+
+// A persisted chunk as a scan sees it.
+struct StoredChunk {
+  SeriesRef ref = 0;
+  TimestampMs min_t = 0;
+  TimestampMs max_t = 0;
+  std::string_view bytes;  // valid during the callback only
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (creating when absent) the database in `dir`.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const StoreOptions& options);
+
+  // The format version in meta; nullopt when none was ever written.
+  virtual Result<std::optional<uint32_t>> FormatVersion() = 0;
+  virtual Status SetFormatVersion(uint32_t version) = 0;
+  // The chunk range the keys were written with; nullopt when unset.
+  virtual Result<std::optional<int64_t>> ChunkRange() = 0;
+  virtual Status SetChunkRange(int64_t range_ms) = 0;
+  // The retention floor: no persisted chunk starts before it (kMinTime: none).
+  virtual Result<TimestampMs> MinTime() = 0;
+
+  // Calls fn for every persisted series with its persisted watermark.
+  virtual Status LoadSeries(
+      const std::function<void(SeriesRef, model::Labels, TimestampMs persisted_max_t)>& fn) = 0;
+
+  // Writes the chunks, new series (labels and postings) and the new
+  // watermarks in one synced WriteBatch: all of it or nothing.
+  virtual Status Flush(const std::vector<FlushItem>& items) = 0;
+
+  // Drops every time bucket that ends at or before `t` (DeleteRange, then
+  // compaction of that range) and records the new floor. Returns the number
+  // of buckets dropped.
+  virtual Result<uint64_t> DropBefore(TimestampMs t) = 0;
+  // Drops the oldest bucket (retention by size). False when none is left.
+  virtual Result<bool> DropOldestBucket() = 0;
+  // Removes series (labels, postings, watermark) that have no chunks left.
+  virtual Status DeleteSeries(const std::vector<std::pair<SeriesRef, model::Labels>>& series) = 0;
+
+  // Calls fn for every persisted chunk in [mint, maxt], bucket by bucket.
+  virtual Status ScanChunks(TimestampMs mint, TimestampMs maxt,
+                            const std::function<void(const StoredChunk&)>& fn) = 0;
+
+  // A reader for one querier (it keeps one RocksDB iterator).
+  virtual std::shared_ptr<ChunkSource> NewReader() = 0;
+
+  // Bytes of RocksDB's live files (SSTs, logs) on disk.
+  virtual uint64_t SizeBytes() = 0;
+  // Forces memtables to SSTs and compacts (tools and benchmarks).
+  virtual Status CompactAll() = 0;
+};
+
+}  // namespace vigil::tsdb

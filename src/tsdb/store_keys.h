@@ -1,0 +1,78 @@
+// The keys of the persisted store (docs/format/tsdb.md): big-endian so that
+// RocksDB's bytewise order is time order, with the time bucket first in chunk
+// keys so retention drops whole key ranges.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "encoding.h"
+#include "vigil/base/clock.h"
+#include "vigil/tsdb/appender.h"
+
+namespace vigil::tsdb {
+
+inline constexpr size_t kChunkKeyPrefix = 16;  // bucket + series ref
+inline constexpr size_t kChunkKeySize = 24;    // + chunk start time
+
+inline int64_t FloorDivide(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// The start time of the bucket holding `t`, saturating at the int64 edges.
+inline TimestampMs BucketStart(TimestampMs t, int64_t range) {
+  int64_t b = FloorDivide(t, range);
+  if (b < INT64_MIN / range) return INT64_MIN;
+  return b * range;
+}
+
+inline std::string ChunkKeyPrefix(TimestampMs bucket_start, SeriesRef ref) {
+  std::string k;
+  k.reserve(kChunkKeySize);
+  PutTimeKey(bucket_start, &k);
+  PutFixed64BE(ref, &k);
+  return k;
+}
+
+inline std::string ChunkKey(TimestampMs bucket_start, SeriesRef ref, TimestampMs min_t) {
+  std::string k = ChunkKeyPrefix(bucket_start, ref);
+  PutTimeKey(min_t, &k);
+  return k;
+}
+
+inline std::string SeriesKey(SeriesRef ref) {
+  std::string k;
+  PutFixed64BE(ref, &k);
+  return k;
+}
+
+inline std::string PostingKeyPrefix(std::string_view name, std::string_view value) {
+  std::string k;
+  PutUvarint(name.size(), &k);
+  k.append(name);
+  PutUvarint(value.size(), &k);
+  k.append(value);
+  return k;
+}
+
+inline std::string PostingKey(std::string_view name, std::string_view value, SeriesRef ref) {
+  std::string k = PostingKeyPrefix(name, value);
+  PutFixed64BE(ref, &k);
+  return k;
+}
+
+inline constexpr std::string_view kMetaVersion = "version";
+inline constexpr std::string_view kMetaChunkRange = "chunk_range_ms";
+inline constexpr std::string_view kMetaMinTime = "min_time";
+inline constexpr char kMetaWatermarkPrefix = 'w';
+
+inline std::string WatermarkKey(SeriesRef ref) {
+  std::string k(1, kMetaWatermarkPrefix);
+  PutFixed64BE(ref, &k);
+  return k;
+}
+
+}  // namespace vigil::tsdb
