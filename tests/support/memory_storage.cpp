@@ -62,7 +62,9 @@ std::vector<StoredSample> MemoryStorage::Samples(const model::Labels& labels) co
 std::vector<model::Labels> MemoryStorage::Series() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<model::Labels> out;
-  for (const auto& [ref, s] : series_) out.push_back(s.labels);
+  for (const auto& [ref, s] : series_) {
+    if (!s.samples.empty()) out.push_back(s.labels);
+  }
   std::sort(out.begin(), out.end());
   return out;
 }

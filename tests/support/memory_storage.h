@@ -24,7 +24,7 @@ class MemoryStorage : public tsdb::Appendable {
 
   // Every committed sample of the series with exactly these labels.
   std::vector<StoredSample> Samples(const model::Labels& labels) const;
-  // All series' labels, sorted.
+  // The labels of every series with a committed sample, sorted.
   std::vector<model::Labels> Series() const;
   // Series whose metric name is `name`.
   std::vector<model::Labels> SeriesNamed(std::string_view name) const;

@@ -1,0 +1,302 @@
+#include "http_scraper.h"
+
+#include <openssl/ssl.h>
+#include <zlib.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <limits>
+#include <optional>
+
+namespace vigil::scrape {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+class TlsContext {
+ public:
+  ssl::context ctx{ssl::context::tls_client};
+};
+
+Result<std::shared_ptr<TlsContext>> MakeTlsContext(const config::TlsConfig& cfg) {
+  auto tls = std::make_shared<TlsContext>();
+  boost::system::error_code ec;
+  if (cfg.ca_file.empty()) {
+    tls->ctx.set_default_verify_paths(ec);
+  } else {
+    tls->ctx.load_verify_file(cfg.ca_file, ec);
+    if (ec) return InvalidArgument("unable to load CA file " + cfg.ca_file + ": " + ec.message());
+  }
+  if (!cfg.cert_file.empty()) {
+    tls->ctx.use_certificate_chain_file(cfg.cert_file, ec);
+    if (ec) return InvalidArgument("unable to load client cert " + cfg.cert_file + ": " + ec.message());
+    tls->ctx.use_private_key_file(cfg.key_file, ssl::context::pem, ec);
+    if (ec) return InvalidArgument("unable to load client key " + cfg.key_file + ": " + ec.message());
+  }
+  int min_version = TLS1_2_VERSION;  // Prometheus's default minimum
+  if (cfg.min_version == "TLS10") min_version = TLS1_VERSION;
+  if (cfg.min_version == "TLS11") min_version = TLS1_1_VERSION;
+  if (cfg.min_version == "TLS13") min_version = TLS1_3_VERSION;
+  SSL_CTX_set_min_proto_version(tls->ctx.native_handle(), min_version);
+  tls->ctx.set_verify_mode(cfg.insecure_skip_verify ? ssl::verify_none : ssl::verify_peer);
+  return tls;
+}
+
+std::pair<std::string, std::string> SplitHostPort(std::string_view address) {
+  size_t colon = address.rfind(':');
+  std::string_view host = address.substr(0, colon);
+  std::string_view port = colon == std::string_view::npos ? "" : address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return {std::string(host), std::string(port)};
+}
+
+Result<std::string> Gunzip(std::string_view in, int64_t limit) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Internal("inflateInit2 failed");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[65536];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      return InvalidArgument("gzip: invalid compressed body");
+    }
+    out.append(buf, sizeof(buf) - zs.avail_out);
+    if (limit > 0 && static_cast<int64_t>(out.size()) > limit) {
+      inflateEnd(&zs);
+      return ResourceExhausted("body size limit exceeded");
+    }
+    if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
+      inflateEnd(&zs);
+      return InvalidArgument("gzip: unexpected end of compressed body");
+    }
+  }
+  inflateEnd(&zs);
+  return out;
+}
+
+// One request: resolve, connect, (TLS handshake), write, read; a deadline
+// timer closes the socket when the scrape timeout passes.
+struct HttpScraper::Call : std::enable_shared_from_this<HttpScraper::Call> {
+  // Every handler of the call runs on one strand, so the deadline timer and
+  // the I/O handlers never race.
+  Call(net::io_context& io, TlsContext* tls, Done d)
+      : strand(net::make_strand(io)),
+        resolver(strand),
+        timer(strand),
+        tcp_stream(strand),
+        done(std::move(d)) {
+    if (tls != nullptr) tls_stream.emplace(strand, tls->ctx);
+  }
+
+  beast::tcp_stream& Lowest() {
+    return tls_stream ? beast::get_lowest_layer(*tls_stream) : tcp_stream;
+  }
+
+  void Start(const ScrapeRequest& r, const std::string& server_name, bool verify) {
+    request.version(11);
+    request.method(bhttp::verb::get);
+    request.target(r.target);
+    std::string host_header = r.host.find(':') != std::string::npos ? "[" + r.host + "]" : r.host;
+    if (!((r.https && r.port == "443") || (!r.https && r.port == "80"))) {
+      host_header += ":" + r.port;
+    }
+    request.set(bhttp::field::host, host_header);
+    for (const auto& [k, v] : r.headers) request.set(k, v);
+    parser.emplace();
+    // Beast 1.74 compares Content-Length against an unset limit as if it were
+    // 0; a huge limit turns its check off. OverLimit() enforces ours.
+    parser->body_limit(std::numeric_limits<uint64_t>::max());
+    body_limit = r.body_limit;
+    if (tls_stream) {
+      const std::string& sni = server_name.empty() ? r.host : server_name;
+      SSL_set_tlsext_host_name(tls_stream->native_handle(), sni.c_str());
+      if (verify) tls_stream->set_verify_callback(ssl::host_name_verification(sni));
+    }
+    timer.expires_after(r.timeout);
+    timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return;
+      self->timed_out = true;
+      self->Abort();
+    });
+    resolver.async_resolve(r.host, r.port,
+                           [self = shared_from_this()](boost::system::error_code ec,
+                                                       tcp::resolver::results_type results) {
+                             if (ec) return self->Fail(ec, "dial");
+                             self->Connect(results);
+                           });
+  }
+
+  void Connect(const tcp::resolver::results_type& results) {
+    Lowest().async_connect(results, [self = shared_from_this()](boost::system::error_code ec,
+                                                                const tcp::endpoint&) {
+      if (ec) return self->Fail(ec, "dial");
+      if (self->tls_stream) {
+        self->tls_stream->async_handshake(ssl::stream_base::client,
+                                          [self](boost::system::error_code hec) {
+                                            if (hec) return self->Fail(hec, "tls");
+                                            self->Write();
+                                          });
+      } else {
+        self->Write();
+      }
+    });
+  }
+
+  template <typename Stream>
+  void WriteOn(Stream& stream) {
+    bhttp::async_write(stream, request,
+                       [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                         if (ec) return self->Fail(ec, "write");
+                         self->Read();
+                       });
+  }
+  void Write() {
+    if (tls_stream) return WriteOn(*tls_stream);
+    WriteOn(tcp_stream);
+  }
+
+  // The body size limit, enforced here rather than by Beast's body_limit
+  // (whose Content-Length check misbehaves in 1.74): on the announced length
+  // after the header, and on the bytes received so far while reading.
+  bool OverLimit() const {
+    if (body_limit <= 0) return false;
+    const uint64_t limit = static_cast<uint64_t>(body_limit);
+    boost::optional<uint64_t> announced = parser->content_length();
+    return (announced && *announced > limit) || parser->get().body().size() > limit;
+  }
+
+  template <typename Stream>
+  void ReadHeaderOn(Stream& stream) {
+    bhttp::async_read_header(stream, buffer, *parser,
+                             [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                               if (ec) return self->Fail(ec, "read");
+                               if (self->OverLimit()) {
+                                 return self->Finish(ResourceExhausted("body size limit exceeded"));
+                               }
+                               self->ReadBody();
+                             });
+  }
+
+  template <typename Stream>
+  void ReadSomeOn(Stream& stream) {
+    bhttp::async_read_some(stream, buffer, *parser,
+                           [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                             if (ec) return self->Fail(ec, "read");
+                             if (self->OverLimit()) {
+                               return self->Finish(ResourceExhausted("body size limit exceeded"));
+                             }
+                             self->ReadBody();
+                           });
+  }
+
+  void Read() {
+    if (tls_stream) return ReadHeaderOn(*tls_stream);
+    ReadHeaderOn(tcp_stream);
+  }
+
+  void ReadBody() {
+    if (parser->is_done()) return Complete();
+    if (tls_stream) return ReadSomeOn(*tls_stream);
+    ReadSomeOn(tcp_stream);
+  }
+
+  void Complete() {
+    auto& res = parser->get();
+    unsigned status = res.result_int();
+    if (status < 200 || status >= 300) {
+      return Finish(Unavailable("server returned HTTP status " + std::to_string(status) + " " +
+                                std::string(res.reason())));
+    }
+    ScrapeResponse out;
+    out.content_type = std::string(res[bhttp::field::content_type]);
+    if (beast::iequals(res[bhttp::field::content_encoding], "gzip")) {
+      Result<std::string> body = Gunzip(res.body(), body_limit);
+      if (!body.ok()) return Finish(body.status());
+      out.body = std::move(*body);
+    } else {
+      out.body = std::move(res.body());
+    }
+    Finish(std::move(out));
+  }
+
+  void Fail(boost::system::error_code ec, std::string_view stage) {
+    if (timed_out || ec == net::error::operation_aborted) {
+      return Finish(Status(StatusCode::kDeadlineExceeded, "context deadline exceeded"));
+    }
+    Finish(Unavailable(std::string(stage) + ": " + ec.message()));
+  }
+
+  void Finish(Result<ScrapeResponse> result) {
+    if (finished) return;
+    finished = true;
+    timer.cancel();
+    boost::system::error_code ignored;
+    Lowest().socket().close(ignored);
+    Done d = std::move(done);
+    d(std::move(result));
+  }
+
+  void Abort() {
+    resolver.cancel();
+    boost::system::error_code ignored;
+    Lowest().socket().close(ignored);
+  }
+
+  net::strand<net::io_context::executor_type> strand;
+  tcp::resolver resolver;
+  net::steady_timer timer;
+  beast::tcp_stream tcp_stream;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_stream;
+  beast::flat_buffer buffer;
+  bhttp::request<bhttp::empty_body> request;
+  std::optional<bhttp::response_parser<bhttp::string_body>> parser;
+  int64_t body_limit = 0;
+  bool timed_out = false;
+  bool finished = false;
+  Done done;
+};
+
+HttpScraper::HttpScraper(net::io_context& io, std::shared_ptr<TlsContext> tls,
+                         std::string server_name, bool verify)
+    : io_(io), tls_(std::move(tls)), server_name_(std::move(server_name)), verify_(verify) {}
+
+HttpScraper::~HttpScraper() { Cancel(); }
+
+void HttpScraper::Get(const ScrapeRequest& request, Done done) {
+  auto call = std::make_shared<Call>(io_, request.https ? tls_.get() : nullptr, std::move(done));
+  if (request.https && tls_ == nullptr) {
+    return call->Finish(Internal("https target without a TLS context"));
+  }
+  current_ = call;
+  net::dispatch(call->strand, [call, request, server_name = server_name_, verify = verify_] {
+    call->Start(request, server_name, verify);
+  });
+}
+
+void HttpScraper::Cancel() {
+  if (auto call = current_.lock()) {
+    net::post(call->strand, [call] { call->Abort(); });
+  }
+}
+
+}  // namespace vigil::scrape

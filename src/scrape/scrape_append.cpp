@@ -1,0 +1,226 @@
+#include "scrape_append.h"
+
+#include <algorithm>
+
+#include "vigil/base/log.h"
+#include "vigil/model/value.h"
+#include "vigil/relabel/relabel.h"
+
+namespace vigil::scrape {
+
+SeriesCache::Entry* SeriesCache::Find(std::string_view series) {
+  auto it = entries_.find(series);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+SeriesCache::Entry* SeriesCache::Insert(std::string_view series, Entry entry) {
+  return &entries_.insert_or_assign(std::string(series), std::move(entry)).first->second;
+}
+
+model::Labels AttachTargetLabels(const model::Labels& sample, const model::Labels& target,
+                                 bool honor_labels) {
+  model::LabelsBuilder b(sample);
+  if (honor_labels) {
+    for (const model::Label& l : target) {
+      if (!sample.Has(l.name)) b.Set(l.name, l.value);
+    }
+    return b.Build();
+  }
+  std::vector<model::Label> conflicting;
+  for (const model::Label& l : target) {
+    std::string_view exposed = sample.Get(l.name);
+    if (!exposed.empty()) conflicting.push_back({l.name, exposed});
+    b.Set(l.name, l.value);
+  }
+  if (conflicting.empty()) return b.Build();
+  // A scraped label that clashes with a target label is kept as
+  // exported_<name> (exported_exported_<name>, ... while that is taken too).
+  std::stable_sort(conflicting.begin(), conflicting.end(),
+                   [](const model::Label& a, const model::Label& b2) {
+                     return a.name.size() < b2.name.size();
+                   });
+  auto taken = [&](const std::string& name) {
+    if (sample.Has(name) || target.Has(name)) return true;
+    return std::any_of(conflicting.begin(), conflicting.end(),
+                       [&](const model::Label& c) { return c.name == name; });
+  };
+  for (const model::Label& c : conflicting) {
+    std::string name = "exported_" + std::string(c.name);
+    while (taken(name)) name = "exported_" + name;
+    b.Set(name, c.value);
+  }
+  return b.Build();
+}
+
+namespace {
+
+Status CheckLabelLimits(const model::Labels& labels, const ScrapeLimits& limits) {
+  std::string metric(labels.MetricName().substr(0, 50));
+  if (limits.label_limit > 0) {
+    size_t n = labels.size();
+    if (n > limits.label_limit) {
+      return ResourceExhausted("label_limit exceeded (metric: " + metric + ", number of labels: " +
+                               std::to_string(n) + ", limit: " +
+                               std::to_string(limits.label_limit) + ")");
+    }
+  }
+  for (const model::Label& l : labels) {
+    if (limits.label_name_length_limit > 0 && l.name.size() > limits.label_name_length_limit) {
+      return ResourceExhausted("label_name_length_limit exceeded (metric: " + metric +
+                               ", label name: " + std::string(l.name.substr(0, 50)) +
+                               ", length: " + std::to_string(l.name.size()) + ", limit: " +
+                               std::to_string(limits.label_name_length_limit) + ")");
+    }
+    if (limits.label_value_length_limit > 0 && l.value.size() > limits.label_value_length_limit) {
+      return ResourceExhausted("label_value_length_limit exceeded (metric: " + metric +
+                               ", label name: " + std::string(l.name.substr(0, 50)) +
+                               ", value: \"" + std::string(l.value.substr(0, 50)) +
+                               "\", length: " + std::to_string(l.value.size()) + ", limit: " +
+                               std::to_string(limits.label_value_length_limit) + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+AppendStats AppendScrape(std::string_view body, expfmt::Format format, const AppendContext& ctx,
+                         SeriesCache* cache, tsdb::Appender* app) {
+  const config::ScrapeConfig& cfg = *ctx.config;
+  const ScrapeLimits limits{cfg.sample_limit, cfg.label_limit, cfg.label_name_length_limit,
+                            cfg.label_value_length_limit};
+  AppendStats stats;
+  std::unique_ptr<expfmt::Parser> parser = expfmt::Parser::New(body, format);
+  const uint64_t iter = cache->iteration();
+  model::Labels parsed;
+  for (;;) {
+    Result<expfmt::Parser::Entry> entry = parser->Next();
+    if (!entry.ok()) {
+      stats.error = entry.status();
+      break;
+    }
+    if (*entry == expfmt::Parser::Entry::kEnd) break;
+    if (*entry != expfmt::Parser::Entry::kSeries) continue;
+    ++stats.scraped;
+
+    std::optional<int64_t> explicit_ts = parser->TimestampMs();
+    TimestampMs t = ctx.timestamp;
+    if (cfg.honor_timestamps && explicit_ts) t = *explicit_ts;
+
+    std::string_view raw = parser->Series();
+    SeriesCache::Entry* e = cache->Find(raw);
+    bool is_new = false;
+    if (e == nullptr) {
+      parser->Labels(&parsed);
+      model::Labels attached = AttachTargetLabels(parsed, *ctx.target_labels, cfg.honor_labels);
+      std::optional<model::Labels> final_labels =
+          relabel::Process(attached, cfg.metric_relabel_configs);
+      SeriesCache::Entry fresh;
+      fresh.dropped = !final_labels || final_labels->empty();
+      if (!fresh.dropped) {
+        stats.error = CheckLabelLimits(*final_labels, limits);
+        if (!stats.error.ok()) break;
+        fresh.labels = std::move(*final_labels);
+      }
+      e = cache->Insert(raw, std::move(fresh));
+      is_new = !e->dropped;
+    }
+    e->seen_iter = iter;
+    if (e->dropped) continue;
+
+    ++stats.appended;
+    if (limits.sample_limit > 0 && stats.appended > limits.sample_limit) {
+      // Counting goes on so scrape_samples_scraped stays true.
+      if (stats.error.ok()) {
+        stats.error = ResourceExhausted("sample limit exceeded");
+      }
+      continue;
+    }
+    e->tracked = !explicit_ts;
+    Result<tsdb::SeriesRef> ref = app->Append(e->ref, e->labels, t, parser->Value());
+    if (ref.ok()) {
+      if (is_new || e->ref == 0) ++stats.series_added;
+      e->ref = *ref;
+    } else if (tsdb::IsOutOfOrder(ref.status())) {
+      ++stats.out_of_order;
+    } else if (tsdb::IsDuplicate(ref.status())) {
+      ++stats.duplicates;
+    } else {
+      stats.error = ref.status();
+      break;
+    }
+  }
+  stats.semantic_violations = parser->SemanticViolations().size();
+  if (stats.error.ok() && cfg.strict && stats.semantic_violations > 0) {
+    stats.error = InvalidArgument("strict: " + parser->SemanticViolations().front().ToString());
+  }
+  return stats;
+}
+
+namespace {
+
+constexpr std::string_view kReportNames[ReportSeries::kCount] = {
+    "up", "scrape_duration_seconds", "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling", "scrape_series_added"};
+
+}  // namespace
+
+ReportSeries::ReportSeries(const model::Labels& target_labels) {
+  for (size_t i = 0; i < kCount; ++i) {
+    model::LabelsBuilder b(target_labels);
+    b.Set(model::kMetricName, kReportNames[i]);
+    labels_[i] = b.Build();
+  }
+}
+
+void ReportSeries::Append(tsdb::Appender* app, TimestampMs ts, const double (&values)[kCount]) {
+  for (size_t i = 0; i < kCount; ++i) {
+    Result<tsdb::SeriesRef> ref = app->Append(refs_[i], labels_[i], ts, values[i]);
+    if (ref.ok()) refs_[i] = *ref;
+  }
+}
+
+void ReportSeries::AppendStale(tsdb::Appender* app, TimestampMs ts) {
+  const double stale = model::StaleNaN();
+  const double values[kCount] = {stale, stale, stale, stale, stale};
+  Append(app, ts, values);
+}
+
+ScrapeOutcome CommitScrape(const ScrapeInput& in, const model::Labels& target_labels,
+                           const config::ScrapeConfig& cfg, SeriesCache* cache,
+                           ReportSeries* report, tsdb::Appendable* storage) {
+  ScrapeOutcome out;
+  cache->BeginIteration();
+  std::unique_ptr<tsdb::Appender> app = storage->NewAppender();
+  out.error = in.fetch_error;
+  if (out.error.ok()) {
+    AppendContext ctx{&target_labels, &cfg, in.timestamp};
+    out.stats = AppendScrape(in.body, expfmt::FormatFromContentType(in.content_type), ctx, cache,
+                             app.get());
+    out.error = out.stats.error;
+    if (!out.error.ok()) {
+      // Nothing of a rejected scrape is stored.
+      app->Rollback();
+      app = storage->NewAppender();
+    }
+  }
+  const bool ok = out.error.ok();
+  cache->EndIteration(ok, [&](const model::Labels& labels) {
+    // A series that came back under another loop may already have a newer
+    // sample; that refusal is expected and harmless.
+    (void)app->Append(0, labels, in.timestamp, model::StaleNaN());
+  });
+  const double values[ReportSeries::kCount] = {
+      ok ? 1.0 : 0.0, in.duration_seconds, static_cast<double>(out.stats.scraped),
+      static_cast<double>(ok ? out.stats.appended : 0),
+      static_cast<double>(ok ? out.stats.series_added : 0)};
+  report->Append(app.get(), in.timestamp, values);
+  Status committed = app->Commit();
+  if (!committed.ok()) {
+    log::Error("Committing a scrape failed", {{"err", committed.message()}});
+    if (ok) out.error = committed;
+  }
+  return out;
+}
+
+}  // namespace vigil::scrape

@@ -1,0 +1,157 @@
+// Appending one scrape: parse the body, attach target labels, apply
+// metric_relabel_configs and limits, append each sample, and track which
+// series disappeared so they get staleness markers — as Prometheus 2.42's
+// scrapeLoop.append.
+//
+// The SeriesCache maps the raw `name{labels}` bytes of a sample line to its
+// final labels and storage ref, so a series seen before costs one hash lookup
+// and no label parsing.
+// Thread-safety: a SeriesCache belongs to one scrape loop and is used by one
+// thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vigil/config/config.h"
+#include "vigil/expfmt/parser.h"
+#include "vigil/model/labels.h"
+#include "vigil/tsdb/appender.h"
+
+namespace vigil::scrape {
+
+class SeriesCache {
+ public:
+  struct Entry {
+    model::Labels labels;  // after target labels and metric relabeling
+    tsdb::SeriesRef ref = 0;
+    bool dropped = false;    // metric relabeling dropped it
+    bool tracked = false;    // staleness-tracked (no explicit timestamp) this scrape
+    uint64_t seen_iter = 0;  // the iteration that last saw it (possibly failed)
+    uint64_t last_ok_iter = 0;  // the last successful iteration that saw it
+  };
+
+  // Starts iteration `iter` (1, 2, ...).
+  void BeginIteration() { ++iter_; }
+  uint64_t iteration() const { return iter_; }
+
+  Entry* Find(std::string_view series);
+  Entry* Insert(std::string_view series, Entry entry);
+
+  // Ends the iteration. `ok`: the scrape was appended. Calls stale(labels)
+  // for every tracked series the previous successful scrape had and this one
+  // has not (all of them when !ok), then forgets long-unseen entries.
+  template <typename Fn>
+  void EndIteration(bool ok, Fn&& stale);
+
+  // Calls fn(labels) for every series seen by the last successful scrape.
+  template <typename Fn>
+  void ForEachLive(Fn&& fn) const;
+
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+  uint64_t iter_ = 0;
+};
+
+struct ScrapeLimits {
+  uint64_t sample_limit = 0;
+  uint64_t label_limit = 0;
+  uint64_t label_name_length_limit = 0;
+  uint64_t label_value_length_limit = 0;
+};
+
+struct AppendStats {
+  uint64_t scraped = 0;       // sample lines in the body
+  uint64_t appended = 0;      // after metric relabeling
+  uint64_t series_added = 0;  // new to the cache
+  uint64_t out_of_order = 0;
+  uint64_t duplicates = 0;
+  uint64_t semantic_violations = 0;
+  Status error;  // parse error, limit exceeded, strict violation: the scrape failed
+};
+
+struct AppendContext {
+  const model::Labels* target_labels;
+  const config::ScrapeConfig* config;
+  TimestampMs timestamp;
+};
+
+// Appends the samples of `body` (but no staleness markers or report series).
+// On error nothing may be committed: the caller rolls `app` back.
+AppendStats AppendScrape(std::string_view body, expfmt::Format format, const AppendContext& ctx,
+                         SeriesCache* cache, tsdb::Appender* app);
+
+// The synthetic series every scrape writes: up, scrape_duration_seconds,
+// scrape_samples_scraped, scrape_samples_post_metric_relabeling,
+// scrape_series_added, with the target's labels.
+class ReportSeries {
+ public:
+  static constexpr size_t kCount = 5;
+  explicit ReportSeries(const model::Labels& target_labels);
+  void Append(tsdb::Appender* app, TimestampMs ts, const double (&values)[kCount]);
+  void AppendStale(tsdb::Appender* app, TimestampMs ts);
+
+ private:
+  model::Labels labels_[kCount];
+  tsdb::SeriesRef refs_[kCount] = {};
+};
+
+// One scrape, start to finish, as Prometheus's scrapeAndReport: the samples
+// (all or none), staleness markers for series that went away (every series
+// when the scrape failed), the report series; then commit.
+struct ScrapeInput {
+  Status fetch_error;  // the HTTP fetch failed when not OK
+  std::string_view body;
+  std::string_view content_type;
+  TimestampMs timestamp;
+  double duration_seconds;
+};
+struct ScrapeOutcome {
+  AppendStats stats;
+  Status error;  // why the target is down; OK when up
+};
+ScrapeOutcome CommitScrape(const ScrapeInput& in, const model::Labels& target_labels,
+                           const config::ScrapeConfig& cfg, SeriesCache* cache,
+                           ReportSeries* report, tsdb::Appendable* storage);
+
+// The labels of a scraped sample with the target's labels attached, as
+// Prometheus's mutateSampleLabels (honor_labels, exported_ prefixes).
+model::Labels AttachTargetLabels(const model::Labels& sample, const model::Labels& target,
+                                 bool honor_labels);
+
+template <typename Fn>
+void SeriesCache::EndIteration(bool ok, Fn&& stale) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    Entry& e = it->second;
+    bool seen_now = ok && e.seen_iter == iter_;
+    if (!e.dropped && e.last_ok_iter == iter_ - 1 && e.last_ok_iter != 0 && !seen_now &&
+        e.tracked) {
+      stale(e.labels);
+    }
+    if (seen_now) e.last_ok_iter = iter_;
+    // Forget series unseen for a while so a churning target cannot grow the cache.
+    if (std::max(e.seen_iter, e.last_ok_iter) + 10 < iter_) {
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+template <typename Fn>
+void SeriesCache::ForEachLive(Fn&& fn) const {
+  for (const auto& [raw, e] : entries_) {
+    if (!e.dropped && e.tracked && e.last_ok_iter == iter_ && iter_ != 0) fn(e.labels);
+  }
+}
+
+}  // namespace vigil::scrape
