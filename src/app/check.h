@@ -11,5 +11,8 @@ namespace vigil::app {
 int CheckConfig(const std::vector<std::string>& files);
 // `vigil check alertmanager-config FILE...`.
 int CheckAlertmanagerConfig(const std::vector<std::string>& files);
+// `vigil check metrics [--content-type=TYPE] < body`: every violation as
+// "line:column: message" on stdout (exit 1 if any), lint warnings on stderr.
+int CheckMetrics(const std::vector<std::string>& args);
 
 }  // namespace vigil::app

@@ -8,8 +8,11 @@
 #include "vigil/base/build_info.h"
 #include "vigil/base/event_loop.h"
 #include "vigil/base/log.h"
+#include "vigil/base/worker_pool.h"
 #include "vigil/http/instrument.h"
 #include "vigil/http/server.h"
+#include "vigil/scrape/manager.h"
+#include "vigil/tsdb/db.h"
 #include "web_routes.h"
 
 namespace vigil::app {
@@ -63,18 +66,29 @@ std::shared_ptr<const config::Config> Daemon::CurrentConfig() const {
 }
 
 Status Daemon::Reload() {
-  auto start = std::chrono::steady_clock::now();
   Result<std::shared_ptr<const config::Config>> loaded =
       config::LoadConfigFile(options_.config_file);
-  if (!loaded.ok()) {
-    reload_success_.Set(0);
+  Status s = loaded.ok() ? Apply(Status::Ok(), *loaded) : Apply(loaded.status(), nullptr);
+  if (!s.ok()) {
     log::Error("Error reloading config; keeping the previous one",
-               {{"file", options_.config_file}, {"err", loaded.status().message()}});
-    return loaded.status();
+               {{"file", options_.config_file}, {"err", s.message()}});
+  }
+  return s;
+}
+
+Status Daemon::Apply(Status status, std::shared_ptr<const config::Config> config) {
+  auto start = std::chrono::steady_clock::now();
+  for (const auto& [name, apply] : reloaders_) {
+    if (!status.ok()) break;
+    status = apply(*config).WithPrefix(name);
+  }
+  if (!status.ok()) {
+    reload_success_.Set(0);
+    return status;
   }
   {
     std::lock_guard<std::mutex> lock(config_mu_);
-    config_ = *loaded;
+    config_ = config;
   }
   reload_success_.Set(1);
   reload_timestamp_.Set(NowSeconds());
@@ -82,7 +96,7 @@ Status Daemon::Reload() {
                   .count();
   log::Info("Completed loading of configuration file",
             {{"file", options_.config_file},
-             {"scrape_configs", (*loaded)->scrape_configs.size()},
+             {"scrape_configs", config->scrape_configs.size()},
              {"duration_ms", ms}});
   return Status::Ok();
 }
@@ -90,16 +104,32 @@ Status Daemon::Reload() {
 int Daemon::Run() {
   log::Info("Starting vigil", {{"version", build_info::Version()},
                                {"revision", build_info::Revision()}});
-  if (Status s = Reload(); !s.ok()) {
-    log::Error("Cannot start: invalid configuration", {{"err", s.message()}});
+  Result<std::shared_ptr<const config::Config>> initial =
+      config::LoadConfigFile(options_.config_file);
+  if (!initial.ok()) {
+    log::Error("Cannot start: invalid configuration", {{"err", initial.status().message()}});
     return 1;
   }
   if (Status s = PrepareDataDir(options_.storage_path); !s.ok()) {
     log::Error("Cannot start", {{"err", s.message()}});
     return 1;
   }
+  tsdb::Options db_options;
+  db_options.registry = &registry_;
+  Result<std::unique_ptr<tsdb::DB>> db = tsdb::DB::Open(options_.storage_path, db_options);
+  if (!db.ok()) {
+    log::Error("Cannot open the storage", {{"path", options_.storage_path},
+                                           {"err", db.status().message()}});
+    return 1;
+  }
 
   EventLoop loop;
+  WorkerPool workers(options_.worker_threads);
+  SystemClock clock;
+  scrape::Manager scrape_manager(loop, workers, **db, registry_, clock);
+  reloaders_ = {{"scrape", [&scrape_manager](const config::Config& c) {
+                   return scrape_manager.ApplyConfig(c);
+                 }}};
   http::Router router;
   AddWebRoutes(
       WebContext{
@@ -112,6 +142,7 @@ int Daemon::Run() {
               },
           .quit = [this] { control_.Push({ControlEvent::Kind::kShutdown, nullptr}); },
           .config = [this] { return CurrentConfig(); },
+          .scrape = &scrape_manager,
       },
       &router);
 
@@ -142,6 +173,15 @@ int Daemon::Run() {
   signals.async_wait(on_signal);
 
   loop.Start(options_.io_threads);
+  if (Status s = Apply(Status::Ok(), *initial); !s.ok()) {
+    log::Error("Cannot start: the configuration cannot be applied", {{"err", s.message()}});
+    server.StopAccepting();
+    server.CloseAll();
+    server.WaitIdle(std::chrono::seconds(1));
+    loop.Stop();
+    loop.Join();
+    return 1;
+  }
   ready_ = true;
   log::Info("Server is ready to receive web requests", {{"address", server.LocalAddress()}});
 
@@ -162,10 +202,14 @@ int Daemon::Run() {
   }
   server.CloseAll();
   server.WaitIdle(std::chrono::seconds(1));
+  log::Info("Stopping scrape manager");
+  scrape_manager.Stop();
+  workers.Join();  // scrapes being appended finish and commit
   boost::system::error_code ignored;
   signals.cancel(ignored);
   loop.Stop();
   loop.Join();
+  db->reset();  // flushes and closes the storage
   log::Info("See you next time!");
   return 0;
 }

@@ -22,6 +22,8 @@ Commands:
   serve                             Run the vigil server (the default).
   check config FILE...              Check that vigil config files are valid.
   check alertmanager-config FILE... Check standalone Alertmanager config files.
+  check metrics [--content-type=T]  Check an exposition read from stdin (text
+                                    format, or OpenMetrics with its content type).
   help                              Show this help.
 
 Flags:
@@ -54,14 +56,15 @@ int Serve(const std::vector<std::string>& args) {
 
 int Check(const std::vector<std::string>& args) {
   if (args.empty()) {
-    std::cerr << "vigil check: expected one of: config, alertmanager-config\n";
+    std::cerr << "vigil check: expected one of: config, alertmanager-config, metrics\n";
     return 2;
   }
   std::vector<std::string> files(args.begin() + 1, args.end());
   if (args[0] == "config") return CheckConfig(files);
   if (args[0] == "alertmanager-config") return CheckAlertmanagerConfig(files);
+  if (args[0] == "metrics") return CheckMetrics(files);
   std::cerr << "vigil check: unknown kind \"" << args[0]
-            << "\" (expected config or alertmanager-config)\n";
+            << "\" (expected config, alertmanager-config or metrics)\n";
   return 2;
 }
 

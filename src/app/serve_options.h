@@ -22,6 +22,7 @@ struct ServeOptions {
   Duration shutdown_timeout = std::chrono::seconds(10);
   size_t max_connections = 512;
   int io_threads = 2;
+  int worker_threads = 2;  // parsing and appending scrapes
 };
 
 struct ServeCommandLine {

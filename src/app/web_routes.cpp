@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api_targets.h"
 #include "vigil/base/build_info.h"
 #include "web_assets.h"
 
@@ -77,6 +78,10 @@ void AddWebRoutes(const WebContext& ctx, http::Router* router) {
 
   router->HandleSync({"GET"}, "/api/v1/status/config", [config = ctx.config](const http::Request&) {
     return ApiSuccess({{"yaml", config::RenderConfigYaml(*config())}});
+  });
+  router->HandleSync({"GET"}, "/api/v1/targets", [scrape = ctx.scrape](const http::Request& r) {
+    return http::Response::Json(200, TargetsJson(scrape->ActiveTargets(), scrape->DroppedTargets(),
+                                                 r.FormValue("state"), r.FormValue("scrapePool")));
   });
   router->HandleSync({"GET"}, "/api/v1/status/buildinfo", [](const http::Request&) {
     return ApiSuccess({{"version", build_info::Version()},

@@ -10,6 +10,7 @@
 #include "vigil/base/metrics.h"
 #include "vigil/config/config.h"
 #include "vigil/http/router.h"
+#include "vigil/scrape/manager.h"
 
 namespace vigil::app {
 
@@ -21,6 +22,7 @@ struct WebContext {
   std::function<void(std::function<void(const Status&)> done)> reload;
   std::function<void()> quit;
   std::function<std::shared_ptr<const config::Config>()> config;
+  const scrape::Manager* scrape;
 };
 
 void AddWebRoutes(const WebContext& ctx, http::Router* router);

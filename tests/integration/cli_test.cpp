@@ -53,3 +53,29 @@ TEST(Cli, CheckConfigReportsErrorsWithPositions) {
 
 }  // namespace
 }  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+TEST(Cli, CheckMetricsReportsPositionsAndLints) {
+  CommandResult ok = RunCommandWithInput({VIGIL_BINARY, "check", "metrics"},
+                                         "# HELP up_total Up.\n# TYPE up_total counter\n"
+                                         "up_total 1\n");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  CommandResult bad = RunCommandWithInput({VIGIL_BINARY, "check", "metrics"},
+                                          "good 1\nbad{a=\"1\",a=\"2\"} 1\n");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("2:"), std::string::npos) << bad.output;
+  CommandResult lint = RunCommandWithInput({VIGIL_BINARY, "check", "metrics"},
+                                           "# TYPE requests counter\nrequests 1\n");
+  EXPECT_EQ(lint.exit_code, 0);
+  EXPECT_NE(lint.output.find("requests"), std::string::npos) << lint.output;  // no HELP, no _total
+  CommandResult om = RunCommandWithInput(
+      {VIGIL_BINARY, "check", "metrics",
+       "--content-type=application/openmetrics-text; version=1.0.0"},
+      "# TYPE a counter\na_total 1\n");  // no # EOF
+  EXPECT_EQ(om.exit_code, 1) << om.output;
+}
+
+}  // namespace
+}  // namespace vigil::testing

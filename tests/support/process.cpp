@@ -24,7 +24,7 @@ void WriteFile(const std::string& path, const std::string& content) {
   f << content;
 }
 
-Result<Process> Process::Start(std::vector<std::string> argv) {
+Result<Process> Process::Start(std::vector<std::string> argv, const std::string& stdin_path) {
   std::string dir = MakeTempDir();
   if (dir.empty()) return IoError("mkdtemp failed");
   std::string log_path = dir + "/output.log";
@@ -38,8 +38,8 @@ Result<Process> Process::Start(std::vector<std::string> argv) {
   if (pid == 0) {
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, STDIN_FILENO);
+    int in = open(stdin_path.empty() ? "/dev/null" : stdin_path.c_str(), O_RDONLY);
+    dup2(in, STDIN_FILENO);
     execv(args[0], args.data());
     _exit(127);
   }
@@ -105,6 +105,16 @@ std::optional<std::string> Process::WaitForOutput(const std::string& needle,
 
 CommandResult RunCommand(std::vector<std::string> argv, std::chrono::milliseconds timeout) {
   Result<Process> p = Process::Start(std::move(argv));
+  if (!p.ok()) return {-1, p.status().ToString()};
+  std::optional<int> code = p->Wait(timeout);
+  return {code ? *code : -1, p->Output()};
+}
+
+CommandResult RunCommandWithInput(std::vector<std::string> argv, const std::string& input,
+                                  std::chrono::milliseconds timeout) {
+  std::string path = MakeTempDir() + "/stdin";
+  WriteFile(path, input);
+  Result<Process> p = Process::Start(std::move(argv), path);
   if (!p.ok()) return {-1, p.status().ToString()};
   std::optional<int> code = p->Wait(timeout);
   return {code ? *code : -1, p->Output()};

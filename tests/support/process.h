@@ -16,8 +16,9 @@ namespace vigil::testing {
 class Process {
  public:
   // Starts `argv[0]` with the given arguments; stdout and stderr go to a log
-  // file in a fresh temporary directory.
-  static Result<Process> Start(std::vector<std::string> argv);
+  // file in a fresh temporary directory. Standard input is `stdin_path`
+  // (/dev/null when empty).
+  static Result<Process> Start(std::vector<std::string> argv, const std::string& stdin_path = "");
   Process(Process&& other) noexcept;
   Process& operator=(Process&&) = delete;
   // Kills the child (SIGKILL) if it still runs.
@@ -47,6 +48,9 @@ struct CommandResult {
 };
 CommandResult RunCommand(std::vector<std::string> argv,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
+// The same, with `input` on standard input.
+CommandResult RunCommandWithInput(std::vector<std::string> argv, const std::string& input,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // A fresh empty directory under the system temp dir.
 std::string MakeTempDir();
