@@ -16,6 +16,10 @@ Result<std::unique_ptr<DB>> DB::Open(const std::string& path, const Options& opt
   }
   if (options.chunk_range_ms < 1) return InvalidArgument("chunk_range_ms must be positive");
   if (options.flush_interval_ms < 1) return InvalidArgument("flush_interval_ms must be positive");
+  if (options.retention_time_ms < 0) return InvalidArgument("retention_time_ms must not be negative");
+  if (options.retention_interval_ms < 1) {
+    return InvalidArgument("retention_interval_ms must be positive");
+  }
   auto db = std::make_unique<DBImpl>(path, options);
   VIGIL_RETURN_IF_ERROR(db->Init().WithPrefix("opening tsdb at " + path));
   return std::unique_ptr<DB>(std::move(db));
@@ -72,6 +76,11 @@ Status DBImpl::Init() {
       wal_, Wal::Open(path_ + "/wal",
                       WalOptions{options_.wal_sync, options_.wal_segment_bytes}, metrics_.get(),
                       head_.get()));
+  // The WAL may still hold samples retention dropped before the restart.
+  if (head_->min_valid_time() != kMinTime) {
+    size_t removed = 0;
+    VIGIL_RETURN_IF_ERROR(DropHeadBefore(head_->min_valid_time(), &removed));
+  }
   log::Info("TSDB opened",
             {{"path", path_}, {"series", static_cast<int64_t>(head_->NumSeries())},
              {"replay_ms", std::chrono::duration<double, std::milli>(
@@ -102,6 +111,7 @@ DBStats DBImpl::Stats() {
 
 void DBImpl::BackgroundLoop() {
   std::unique_lock lock(bg_mu_);
+  auto last_retention = std::chrono::steady_clock::now() - std::chrono::hours(1);
   while (!stopping_) {
     // A periodic tick: maintenance is driven by sizes, not by events.
     bg_cv_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms));
@@ -109,6 +119,12 @@ void DBImpl::BackgroundLoop() {
     lock.unlock();
     // Failures are logged and counted where they happen; the next tick retries.
     (void)Flush();
+    auto now = std::chrono::steady_clock::now();
+    if ((options_.retention_time_ms > 0 || options_.retention_size_bytes > 0) &&
+        now - last_retention >= std::chrono::milliseconds(options_.retention_interval_ms)) {
+      last_retention = now;
+      (void)ApplyRetention();
+    }
     if (wal_->BytesSinceCheckpoint() >= options_.checkpoint_after_bytes) {
       Status s = Checkpoint();
       if (!s.ok()) log::Error("WAL checkpoint failed", {{"err", s.ToString()}});

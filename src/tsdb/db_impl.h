@@ -29,6 +29,7 @@ class DBImpl final : public DB {
   Result<std::unique_ptr<Querier>> NewQuerier(TimestampMs mint, TimestampMs maxt) override;
   Status Checkpoint() override;
   Status Flush() override;
+  Status ApplyRetention() override;
   DBStats Stats() override;
 
   Head* head() const { return head_.get(); }
@@ -36,7 +37,11 @@ class DBImpl final : public DB {
 
  private:
   Status OpenStore();
-  Status FlushLocked();  // caller holds maintenance_mu_
+  Status FlushLocked();      // caller holds maintenance_mu_
+  Status RetentionLocked();  // caller holds maintenance_mu_
+  // Drops head chunks before `floor` and the series left empty (also from
+  // RocksDB); caller holds maintenance_mu_ or is Init.
+  Status DropHeadBefore(TimestampMs floor, size_t* removed);
   Status WriteFlush(std::vector<FlushItem>* items, std::vector<MemSeries*>* series);
   void BackgroundLoop();
 

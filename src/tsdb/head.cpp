@@ -237,3 +237,93 @@ void Head::ForEachSeries(const std::function<void(MemSeries*)>& fn) const {
 }
 
 }  // namespace vigil::tsdb
+
+namespace vigil::tsdb {
+
+uint64_t Head::Pin() {
+  std::lock_guard lock(epoch_mu_);
+  pinned_.insert(epoch_);
+  return epoch_;
+}
+
+void Head::Unpin(uint64_t epoch) {
+  std::lock_guard lock(epoch_mu_);
+  auto it = pinned_.find(epoch);
+  if (it != pinned_.end()) pinned_.erase(it);
+  Reclaim();
+}
+
+void Head::Reclaim() {
+  uint64_t oldest = pinned_.empty() ? UINT64_MAX : *pinned_.begin();
+  std::erase_if(graveyard_, [&](const auto& g) { return g.first < oldest; });
+}
+
+bool Head::TruncateBefore(MemSeries* s, TimestampMs t) {
+  std::lock_guard lock(s->mu);
+  size_t n = 0;
+  while (n < s->closed.size() && s->closed[n].max_t < t) ++n;
+  s->closed.erase(s->closed.begin(), s->closed.begin() + static_cast<ptrdiff_t>(n));
+  metrics_->head_chunks.Add(-static_cast<double>(n));
+  bool open_empty = s->open == nullptr || s->open->num_samples() == 0;
+  if (!open_empty && s->open->max_time() < t) {
+    s->open.reset();
+    metrics_->head_chunks.Dec();
+    open_empty = true;
+  }
+  return s->closed.empty() && open_empty;
+}
+
+std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
+    const std::vector<MemSeries*>& candidates, TimestampMs persisted_floor) {
+  std::vector<std::pair<SeriesRef, model::Labels>> removed;
+  std::vector<std::unique_ptr<MemSeries>> owned;
+  for (MemSeries* s : candidates) {
+    uint64_t hash = s->labels().Hash();
+    HashStripe& hs = hash_stripes_[hash % kStripes];
+    std::lock_guard hash_lock(hs.mu);  // no GetOrCreate finds it meanwhile
+    std::lock_guard lock(s->mu);
+    bool empty = s->closed.empty() && (s->open == nullptr || s->open->num_samples() == 0);
+    bool persisted_left = s->persisted_max_t != kMinTime && s->persisted_max_t >= persisted_floor;
+    if (!empty || persisted_left || s->in_batches > 0 || s->removed) continue;
+    s->removed = true;
+    auto& list = hs.by_hash[hash];
+    std::erase(list, s);
+    if (list.empty()) hs.by_hash.erase(hash);
+    RefStripe& rs = ref_stripes_[s->ref() % kStripes];
+    std::lock_guard ref_lock(rs.mu);
+    auto it = rs.by_ref.find(s->ref());
+    if (it == rs.by_ref.end() || it->second.get() != s) continue;
+    owned.push_back(std::move(it->second));
+    rs.by_ref.erase(it);
+    if (s->open != nullptr) metrics_->head_chunks.Dec();
+  }
+  if (owned.empty()) return removed;
+  {
+    std::lock_guard lock(dirty_mu_);
+    std::erase_if(dirty_, [](MemSeries* s) {
+      std::lock_guard l(s->mu);
+      return s->removed;
+    });
+  }
+  std::lock_guard lock(epoch_mu_);
+  for (auto& s : owned) {
+    postings_.Remove(s->ref(), s->labels());
+    metrics_->head_series.Dec();
+    removed.emplace_back(s->ref(), s->labels());
+    graveyard_.emplace_back(epoch_, std::move(s));
+  }
+  ++epoch_;
+  Reclaim();
+  return removed;
+}
+
+TimestampMs Head::MaxTime() const {
+  TimestampMs max = kMinTime;
+  ForEachSeries([&](MemSeries* s) {
+    std::lock_guard lock(s->mu);
+    if (s->max_t > max) max = s->max_t;
+  });
+  return max;
+}
+
+}  // namespace vigil::tsdb

@@ -3,6 +3,10 @@
 // each with its not-yet-persisted chunks and one open chunk being appended.
 // Full chunks wait in `closed` until the flusher has written them to RocksDB.
 //
+// Series without samples left (after retention) are removed; their memory is
+// freed only once every appender batch and querier that could still hold a
+// pointer to them has ended (an epoch scheme: Pin/Unpin).
+//
 // Commits are applied in the order the WAL sequenced them, under the shared
 // side of `visibility_mu()`; readers that need a batch-consistent view of
 // several series (the querier) snapshot them under the exclusive side.
@@ -17,6 +21,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -57,6 +62,9 @@ class MemSeries {
   uint64_t pending_token = 0;
   TimestampMs pending_t = 0;
   uint64_t pending_v_bits = 0;
+
+  int in_batches = 0;  // guarded by mu; open appender batches holding this series
+  bool removed = false;  // guarded by mu; no longer in the head's maps
 
   std::atomic<bool> logged{false};     // its series record is in the WAL
   std::atomic<bool> persisted{false};  // its labels are in RocksDB
@@ -154,6 +162,22 @@ class Head {
 
   const HeadOptions& options() const { return options_; }
 
+  // Epochs: while pinned, no series pointer obtained from the head is freed.
+  // Appenders pin for a batch, queriers for their lifetime.
+  uint64_t Pin();
+  void Unpin(uint64_t epoch);
+
+  // Retention: drops the chunks of `s` that end before `t`; true when the
+  // series then has no sample left in the head.
+  bool TruncateBefore(MemSeries* s, TimestampMs t);
+  // Removes the series that have no sample in the head, none persisted at or
+  // after `persisted_floor`, and no open appender batch. Returns their refs
+  // and labels (for the store), in no particular order.
+  std::vector<std::pair<SeriesRef, model::Labels>> RemoveEmpty(
+      const std::vector<MemSeries*>& candidates, TimestampMs persisted_floor);
+  // The newest committed sample time over all series (kMinTime: none).
+  TimestampMs MaxTime() const;
+
  private:
   static constexpr size_t kStripes = 1024;
   struct HashStripe {
@@ -182,6 +206,14 @@ class Head {
   mutable std::mutex seq_mu_;
   std::condition_variable seq_cv_;
   uint64_t applied_seq_ = 0;  // guarded by seq_mu_
+
+  void Reclaim();             // caller holds epoch_mu_
+
+  std::mutex epoch_mu_;
+  uint64_t epoch_ = 1;                    // guarded by epoch_mu_
+  std::multiset<uint64_t> pinned_;        // guarded by epoch_mu_
+  // Removed series and the epoch they were removed in (guarded by epoch_mu_).
+  std::vector<std::pair<uint64_t, std::unique_ptr<MemSeries>>> graveyard_;
 
   std::mutex dirty_mu_;
   std::vector<MemSeries*> dirty_;  // guarded by dirty_mu_

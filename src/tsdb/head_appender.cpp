@@ -11,9 +11,20 @@ std::atomic<uint64_t> next_token{1};
 
 HeadAppender::HeadAppender(Head* head, CommitLog* log) : head_(head), log_(log) { NewBatch(); }
 
-HeadAppender::~HeadAppender() = default;
+HeadAppender::~HeadAppender() { EndBatch(); }
+
+void HeadAppender::EndBatch() {
+  for (MemSeries* s : touched_) {
+    std::lock_guard lock(s->mu);
+    --s->in_batches;
+  }
+  touched_.clear();
+  if (epoch_ != 0) head_->Unpin(epoch_);
+  epoch_ = 0;
+}
 
 void HeadAppender::NewBatch() {
+  EndBatch();
   token_ = next_token.fetch_add(1);
   batch_.new_series.clear();
   batch_.samples.clear();
@@ -21,19 +32,27 @@ void HeadAppender::NewBatch() {
 
 Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const model::Labels& labels,
                                        TimestampMs t, double v) {
-  MemSeries* s = ref != 0 ? head_->ByRef(ref) : nullptr;
-  if (s == nullptr) {
-    if (labels.empty()) return InvalidArgument("empty label set and unknown series ref");
-    s = head_->GetOrCreate(labels);
-  }
   MetricsSet* m = head_->metrics();
   if (t < head_->min_valid_time()) {
     m->out_of_bounds.Inc();
     return Status(StatusCode::kOutOfRange, "out of bounds");
   }
+  // Series pointers stay valid while the batch pins the head's epoch.
+  if (epoch_ == 0) epoch_ = head_->Pin();
+  MemSeries* s = ref != 0 ? head_->ByRef(ref) : nullptr;
+  if (s == nullptr && labels.empty()) {
+    return InvalidArgument("empty label set and unknown series ref");
+  }
   uint64_t bits = std::bit_cast<uint64_t>(v);
-  {
-    std::lock_guard lock(s->mu);
+  for (;;) {
+    if (s == nullptr) s = head_->GetOrCreate(labels);
+    std::unique_lock lock(s->mu);
+    if (s->removed) {
+      // Retention removed it after the lookup: the labels make a new one.
+      if (labels.empty()) return NotFound("series was removed by retention");
+      s = nullptr;
+      continue;
+    }
     Head::AppendOutcome outcome;
     if (s->pending_token == token_) {
       outcome = t > s->pending_t    ? Head::AppendOutcome::kAppended
@@ -57,10 +76,13 @@ Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const model::Labels& label
     }
     if (s->pending_token != token_) {
       s->pending_token = token_;
+      ++s->in_batches;
+      touched_.push_back(s);
       if (!s->logged.load()) batch_.new_series.push_back(s);
     }
     s->pending_t = t;
     s->pending_v_bits = bits;
+    break;
   }
   batch_.samples.push_back(PendingSample{s, t, v});
   return s->ref();

@@ -36,11 +36,17 @@ class HeadAppender final : public Appender {
 
  private:
   void NewBatch();
+  void EndBatch();  // releases the batch's series and the head epoch
+
 
   Head* head_;
   CommitLog* log_;
   uint64_t token_ = 0;  // marks the series this batch has samples for
   Batch batch_;
+  // Series this batch holds (their in_batches was raised), and the head
+  // epoch pinned while it holds any.
+  std::vector<MemSeries*> touched_;
+  uint64_t epoch_ = 0;  // 0: not pinned
 };
 
 }  // namespace vigil::tsdb

@@ -17,6 +17,11 @@ void InsertSorted(Postings* p, SeriesRef ref) {
   if (it == p->end() || *it != ref) p->insert(it, ref);
 }
 
+void EraseSorted(Postings* p, SeriesRef ref) {
+  auto it = std::lower_bound(p->begin(), p->end(), ref);
+  if (it != p->end() && *it == ref) p->erase(it);
+}
+
 bool IsRegexMeta(char c) {
   switch (c) {
     case '\\': case '.': case '+': case '*': case '?': case '(': case ')':
@@ -85,6 +90,20 @@ RegexShape AnalyzeRegex(std::string_view pattern) {
   shape.kind = RegexShape::Kind::kLiterals;
   shape.literals = std::move(parts);
   return shape;
+}
+
+void PostingsIndex::Remove(SeriesRef ref, const model::Labels& labels) {
+  std::unique_lock lock(mu_);
+  EraseSorted(&all_, ref);
+  for (const model::Label& l : labels) {
+    auto name_it = index_.find(l.name);
+    if (name_it == index_.end()) continue;
+    auto value_it = name_it->second.find(l.value);
+    if (value_it == name_it->second.end()) continue;
+    EraseSorted(&value_it->second, ref);
+    if (value_it->second.empty()) name_it->second.erase(value_it);
+    if (name_it->second.empty()) index_.erase(name_it);
+  }
 }
 
 void PostingsIndex::Add(SeriesRef ref, const model::Labels& labels) {

@@ -38,6 +38,8 @@ class PostingsIndex {
  public:
   // Adds `ref` under every pair of `labels`, and to the all-series list.
   void Add(SeriesRef ref, const model::Labels& labels);
+  // Removes `ref` (added with `labels`); values and names left empty go.
+  void Remove(SeriesRef ref, const model::Labels& labels);
 
   // Series matching every matcher (Prometheus semantics: a matcher that
   // matches "" also selects series without the label). No matchers: all.

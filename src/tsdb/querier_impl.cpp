@@ -9,7 +9,7 @@ namespace {
 
 struct SeriesEntry {
   SeriesRef ref;
-  const model::Labels* labels;  // owned by the head's series, which is never freed
+  const model::Labels* labels;  // owned by the head's series, kept by the querier's epoch
   std::vector<ChunkRef> head_chunks;
   TimestampMs persisted_max_t;
 };
@@ -150,7 +150,9 @@ double ChunkListIterator::AtV() const { return it_->v(); }
 
 HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, TimestampMs mint,
                          TimestampMs maxt)
-    : head_(head), source_(std::move(source)), mint_(mint), maxt_(maxt) {}
+    : head_(head), source_(std::move(source)), mint_(mint), maxt_(maxt), epoch_(head->Pin()) {}
+
+HeadQuerier::~HeadQuerier() { head_->Unpin(epoch_); }
 
 // Hints narrow what is read to the range the caller will use, as
 // Prometheus's block querier does.

@@ -51,8 +51,10 @@ class ChunkListIterator final : public SampleIterator {
 class HeadQuerier final : public Querier {
  public:
   // Covers [mint, maxt]. `source` may be null.
+  // Pins the head's epoch, so the series it reads stay allocated.
   HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, TimestampMs mint,
               TimestampMs maxt);
+  ~HeadQuerier() override;
 
   // Series are always returned sorted (cheap next to reading them).
   std::unique_ptr<SeriesSet> Select(bool sorted, const SelectHints* hints,
@@ -67,6 +69,7 @@ class HeadQuerier final : public Querier {
   std::shared_ptr<ChunkSource> source_;
   const TimestampMs mint_;
   const TimestampMs maxt_;
+  const uint64_t epoch_;
 };
 
 }  // namespace vigil::tsdb

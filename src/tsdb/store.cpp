@@ -233,13 +233,14 @@ class RocksStore final : public Store {
     return dropped;
   }
 
-  Result<bool> DropOldestBucket() override {
+  Result<bool> DropOldestBucket(TimestampMs limit) override {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kChunks]));
     it->SeekToFirst();
     VIGIL_RETURN_IF_ERROR(Convert(it->status(), "finding the oldest bucket"));
     if (!it->Valid() || it->key().size() != kChunkKeySize) return false;
     TimestampMs bucket = GetTimeKey(it->key().data());
     it.reset();
+    if (bucket > limit - options_.chunk_range_ms) return false;
     min_bucket_.store(std::min(min_bucket_.load(), bucket));
     VIGIL_ASSIGN_OR_RETURN(uint64_t n, DropBefore(bucket + options_.chunk_range_ms));
     return n > 0;

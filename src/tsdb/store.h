@@ -80,8 +80,9 @@ class Store {
   // compaction of that range) and records the new floor. Returns the number
   // of buckets dropped.
   virtual Result<uint64_t> DropBefore(TimestampMs t) = 0;
-  // Drops the oldest bucket (retention by size). False when none is left.
-  virtual Result<bool> DropOldestBucket() = 0;
+  // Drops the oldest bucket (retention by size) if it ends at or before
+  // `limit`. False when there is no such bucket.
+  virtual Result<bool> DropOldestBucket(TimestampMs limit) = 0;
   // Removes series (labels, postings, watermark) that have no chunks left.
   virtual Status DeleteSeries(const std::vector<std::pair<SeriesRef, model::Labels>>& series) = 0;
 

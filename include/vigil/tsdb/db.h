@@ -35,6 +35,16 @@ struct Options {
   bool background = true;
   // How often the background thread flushes full chunks to RocksDB.
   int64_t flush_interval_ms = 1000;
+  // Retention by time: persisted data older than the newest sample minus
+  // this is dropped, a whole chunk_range_ms bucket at a time (so up to one
+  // bucket more is kept); series left without samples leave the head and the
+  // index. 0 keeps everything.
+  int64_t retention_time_ms = 0;
+  // Retention by size: the oldest buckets are dropped while RocksDB's files
+  // and the WAL take more than this many bytes. 0: no limit.
+  uint64_t retention_size_bytes = 0;
+  // How often the background thread applies retention.
+  int64_t retention_interval_ms = 60'000;
   // RocksDB's block cache (shared by its column families) and memtables.
   size_t block_cache_bytes = 8 << 20;
   size_t write_buffer_bytes = 16 << 20;
@@ -56,6 +66,8 @@ class DB : public Appendable, public Queryable {
   virtual Status Checkpoint() = 0;
   // Moves every full chunk of the head to RocksDB now.
   virtual Status Flush() = 0;
+  // Applies the retention options now (after a flush).
+  virtual Status ApplyRetention() = 0;
   virtual DBStats Stats() = 0;
 };
 
