@@ -1,6 +1,7 @@
 #include "db_impl.h"
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 
 #include "head_appender.h"
@@ -46,11 +47,19 @@ DBImpl::~DBImpl() {
   if (bg_thread_.joinable()) bg_thread_.join();
 }
 
-Status DBImpl::OpenStore() {
-  VIGIL_ASSIGN_OR_RETURN(
-      store_, Store::Open(path_ + "/rocksdb",
-                          StoreOptions{options_.chunk_range_ms, options_.block_cache_bytes,
-                                       options_.write_buffer_bytes, false}));
+Status DBImpl::OpenStore(std::optional<uint32_t>* version) {
+  StoreOptions store_options;
+  store_options.chunk_range_ms = options_.chunk_range_ms;
+  store_options.block_cache_bytes = options_.block_cache_bytes;
+  store_options.write_buffer_bytes = options_.write_buffer_bytes;
+  VIGIL_ASSIGN_OR_RETURN(store_, Store::Open(path_ + "/rocksdb", store_options));
+  VIGIL_ASSIGN_OR_RETURN(*version, store_->FormatVersion());
+  if (version->has_value() && **version > kFormatVersion) {
+    return FailedPrecondition("the data directory has format version " +
+                              std::to_string(**version) + ", newer than version " +
+                              std::to_string(kFormatVersion) +
+                              " that this vigil reads; use a newer vigil or another directory");
+  }
   VIGIL_ASSIGN_OR_RETURN(std::optional<int64_t> range, store_->ChunkRange());
   if (range.has_value() && *range != options_.chunk_range_ms) {
     return InvalidArgument("chunk_range_ms is " + std::to_string(options_.chunk_range_ms) +
@@ -68,14 +77,33 @@ Status DBImpl::OpenStore() {
   });
 }
 
+// v0 → v1: a v0 directory kept every full chunk in the WAL checkpoint. The
+// replay put them in the head; they move to RocksDB, and a checkpoint
+// rewrites the WAL without them. Rerun from the start if interrupted: the
+// version is written last.
+Status DBImpl::MigrateFromV0() {
+  std::lock_guard lock(maintenance_mu_);
+  log::Info("migrating tsdb format", {{"path", path_}, {"from", int64_t{0}},
+                                      {"to", static_cast<int64_t>(kFormatVersion)}});
+  VIGIL_RETURN_IF_ERROR(FlushLocked().WithPrefix("migrating v0: flushing chunks"));
+  return wal_->Checkpoint().WithPrefix("migrating v0: checkpoint");
+}
+
 Status DBImpl::Init() {
   VIGIL_RETURN_IF_ERROR(EnsureDir(path_));
   auto start = std::chrono::steady_clock::now();
-  VIGIL_RETURN_IF_ERROR(OpenStore());
+  // Without a version: a new directory, or a v0 one (only a WAL).
+  bool had_wal = std::filesystem::exists(path_ + "/wal");
+  std::optional<uint32_t> version;
+  VIGIL_RETURN_IF_ERROR(OpenStore(&version));
   VIGIL_ASSIGN_OR_RETURN(
       wal_, Wal::Open(path_ + "/wal",
                       WalOptions{options_.wal_sync, options_.wal_segment_bytes}, metrics_.get(),
                       head_.get()));
+  if (!version.has_value()) {
+    if (had_wal) VIGIL_RETURN_IF_ERROR(MigrateFromV0());
+    VIGIL_RETURN_IF_ERROR(store_->SetFormatVersion(kFormatVersion));
+  }
   // The WAL may still hold samples retention dropped before the restart.
   if (head_->min_valid_time() != kMinTime) {
     size_t removed = 0;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -36,7 +37,8 @@ class DBImpl final : public DB {
   Store* store() const { return store_.get(); }
 
  private:
-  Status OpenStore();
+  Status OpenStore(std::optional<uint32_t>* version);
+  Status MigrateFromV0();
   Status FlushLocked();      // caller holds maintenance_mu_
   Status RetentionLocked();  // caller holds maintenance_mu_
   // Drops head chunks before `floor` and the series left empty (also from

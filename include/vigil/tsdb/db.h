@@ -18,6 +18,12 @@
 
 namespace vigil::tsdb {
 
+// The on-disk format this build writes (docs/format/tsdb.md). Open migrates
+// an older data directory and refuses a newer one.
+//   0: the WAL only (no RocksDB, no version)
+//   1: the WAL plus RocksDB (series, postings, chunks, meta)
+inline constexpr uint32_t kFormatVersion = 1;
+
 struct Options {
   // Where the self-metrics go; null: a registry private to the DB.
   metrics::Registry* registry = nullptr;
@@ -60,6 +66,8 @@ class DB : public Appendable, public Queryable {
  public:
   // Opens (creating when absent) the database in directory `path`, replaying
   // its WAL. A torn or corrupted WAL tail is cut and counted, not an error.
+  // An older format is migrated first; a newer one fails with
+  // kFailedPrecondition naming both versions, before anything is changed.
   static Result<std::unique_ptr<DB>> Open(const std::string& path, const Options& options);
 
   // Writes a WAL checkpoint now and drops the segments it covers.

@@ -1,0 +1,128 @@
+// The format version in meta: new directories, the v0 → v1 migration, and
+// refusal of a newer format.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store.h"
+#include "test_util.h"
+#include "vigil/base/metrics.h"
+#include "vigil/tsdb/db.h"
+
+namespace vigil::tsdb {
+namespace {
+
+using model::Labels;
+
+Options TestOptions(metrics::Registry* registry) {
+  Options o;
+  o.max_samples_per_chunk = 8;
+  o.chunk_range_ms = 10'000;
+  o.background = false;
+  o.registry = registry;
+  return o;
+}
+
+std::optional<uint32_t> StoredVersion(const std::string& path) {
+  StoreOptions so;
+  so.chunk_range_ms = 10'000;
+  Result<std::unique_ptr<Store>> store = Store::Open(path + "/rocksdb", so);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return std::nullopt;
+  Result<std::optional<uint32_t>> v = (*store)->FormatVersion();
+  EXPECT_TRUE(v.ok());
+  return v.ok() ? *v : std::nullopt;
+}
+
+void Fill(DB& db, TimestampMs to) {
+  auto app = db.NewAppender();
+  for (TimestampMs t = 0; t < to; t += 100) {
+    for (int i = 0; i < 3; ++i) {
+      Labels l = Labels::FromStrings({"__name__", "m", "i", std::to_string(i)});
+      ASSERT_TRUE(app->Append(0, l, t, static_cast<double>(t + i)).ok());
+    }
+  }
+  ASSERT_TRUE(app->Commit().ok());
+}
+
+TEST(FormatTest, ANewDirectoryGetsTheCurrentVersion) {
+  testutil::TempDir dir;
+  {
+    metrics::Registry r;
+    Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+    ASSERT_TRUE(db.ok());
+  }
+  EXPECT_EQ(StoredVersion(dir.path()), std::optional<uint32_t>(kFormatVersion));
+}
+
+TEST(FormatTest, ANewerVersionIsRefusedNamingBoth) {
+  testutil::TempDir dir;
+  {
+    metrics::Registry r;
+    Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+    ASSERT_TRUE(db.ok());
+    Fill(**db, 1000);
+  }
+  {
+    StoreOptions so;
+    so.chunk_range_ms = 10'000;
+    Result<std::unique_ptr<Store>> store = Store::Open(dir.path() + "/rocksdb", so);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->SetFormatVersion(kFormatVersion + 1).ok());
+  }
+  auto wal_files = [&] {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path() + "/wal")) {
+      (void)e;
+      ++n;
+    }
+    return n;
+  };
+  size_t before = wal_files();
+  metrics::Registry r;
+  Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kFailedPrecondition);
+  std::string msg = db.status().ToString();
+  EXPECT_NE(msg.find("format version " + std::to_string(kFormatVersion + 1)), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("version " + std::to_string(kFormatVersion) + " "), std::string::npos) << msg;
+  EXPECT_EQ(wal_files(), before);  // the WAL was not touched
+}
+
+TEST(FormatTest, AV0DirectoryWithOnlyAWalIsMigrated) {
+  testutil::TempDir dir;
+  std::map<std::string, std::vector<testutil::Point>> want;
+  {
+    metrics::Registry r;
+    Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+    ASSERT_TRUE(db.ok());
+    Fill(**db, 5000);  // full chunks stay in the head: nothing is flushed
+    ASSERT_TRUE((*db)->Checkpoint().ok());
+    want = testutil::ReadAll(**db, 0, 10'000);
+  }
+  // What v0 wrote: the WAL (checkpoint with every chunk), no RocksDB.
+  std::filesystem::remove_all(dir.path() + "/rocksdb");
+  ASSERT_FALSE(StoredVersion(dir.path()).has_value());
+  std::filesystem::remove_all(dir.path() + "/rocksdb");
+
+  metrics::Registry r;
+  Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ(testutil::ReadAll(**db, 0, 10'000), want);
+  // The full chunks moved to RocksDB (3 series × 6 chunks of 8 samples).
+  EXPECT_NE(r.Render().find("vigil_tsdb_chunks_persisted_total 18"), std::string::npos);
+  uint64_t wal_after = (*db)->Stats().wal_bytes;
+  db->reset();
+  EXPECT_EQ(StoredVersion(dir.path()), std::optional<uint32_t>(kFormatVersion));
+  // Reopening is an ordinary open, with the same data.
+  metrics::Registry r2;
+  db = DB::Open(dir.path(), TestOptions(&r2));
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(testutil::ReadAll(**db, 0, 10'000), want);
+  EXPECT_NE(r2.Render().find("vigil_tsdb_chunks_persisted_total 0"), std::string::npos);
+  EXPECT_GT(wal_after, 0u);
+}
+
+}  // namespace
+}  // namespace vigil::tsdb
