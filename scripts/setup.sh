@@ -11,7 +11,7 @@ PACKAGES=(
   librocksdb-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libre2-dev
   nlohmann-json3-dev libssl-dev zlib1g-dev libxxhash-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev curl python3
+  libgtest-dev libgmock-dev libbenchmark-dev curl python3 openssl
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "memory_storage.h"
+#include "process.h"
 #include "vigil/http/server.h"
 #include "vigil/model/value.h"
 
@@ -27,6 +28,7 @@ class FakeTarget {
       ++requests_;
       std::lock_guard<std::mutex> lock(mu_);
       last_accept_ = std::string(r.Header("accept"));
+      last_authorization_ = std::string(r.Header("authorization"));
       if (status_ != 200) return http::Response::Text(status_, "oops\n");
       http::Response resp = http::Response::Text(200, body_);
       resp.content_type = "text/plain; version=0.0.4";
@@ -60,6 +62,10 @@ class FakeTarget {
     std::lock_guard<std::mutex> lock(mu_);
     return last_accept_;
   }
+  std::string last_authorization() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_authorization_;
+  }
 
  private:
   std::unique_ptr<http::Server> server_;
@@ -67,6 +73,7 @@ class FakeTarget {
   int status_ = 200;
   std::string body_ = "a 1\n";
   std::string last_accept_;
+  std::string last_authorization_;
   std::atomic<int> requests_{0};
 };
 
@@ -192,6 +199,34 @@ TEST_F(ManagerTest, ReloadKeepsUnchangedLoopsAndRestartsChangedOnesWithoutStalen
   size_t before = storage_.Samples(Series("a", "j")).size();
   ASSERT_TRUE(Eventually([&] { return storage_.Samples(Series("a", "j")).size() >= before + 3; }));
   for (const auto& s : storage_.Samples(Series("a", "j"))) EXPECT_FALSE(model::IsStaleNaN(s.v));
+}
+
+TEST_F(ManagerTest, SendsBasicAuthAndBearerCredentials) {
+  ASSERT_TRUE(Apply(Job("j", "    basic_auth:\n      username: alice\n      password: s3cret\n")).ok());
+  // base64("alice:s3cret")
+  ASSERT_TRUE(Eventually([&] { return target_.last_authorization() == "Basic YWxpY2U6czNjcmV0"; }))
+      << target_.last_authorization();
+  std::string dir = testing::MakeTempDir();
+  testing::WriteFile(dir + "/token", "tok-123\n");
+  ASSERT_TRUE(Apply(Job("j", "    authorization:\n      credentials_file: " + dir + "/token\n")).ok());
+  ASSERT_TRUE(Eventually([&] { return target_.last_authorization() == "Bearer tok-123"; }))
+      << target_.last_authorization();
+}
+
+TEST_F(ManagerTest, FileDiscoveryAddsAndRemovesTargets) {
+  std::string dir = testing::MakeTempDir();
+  testing::WriteFile(dir + "/targets.json", "[]");
+  ASSERT_TRUE(Apply("  - job_name: files\n    scrape_interval: 100ms\n    scrape_timeout: 100ms\n"
+                    "    file_sd_configs:\n      - files: ['" + dir + "/*.json']\n").ok());
+  EXPECT_TRUE(manager_->ActiveTargets().empty());
+  testing::WriteFile(dir + "/targets.json",
+                     "[{\"targets\": [\"" + target_.address() + "\"], \"labels\": {\"rack\": \"r1\"}}]");
+  Labels up = Labels::FromStrings({"__name__", "up", "instance", target_.address(), "job", "files",
+                                   "rack", "r1"});
+  ASSERT_TRUE(Eventually([&] { return LastValue(up) == 1; }));
+  testing::WriteFile(dir + "/targets.json", "[]");
+  ASSERT_TRUE(Eventually([&] { return model::IsStaleNaN(LastValue(up)); }));
+  EXPECT_TRUE(manager_->ActiveTargets().empty());
 }
 
 TEST_F(ManagerTest, DroppedTargetsAreListed) {
