@@ -184,6 +184,7 @@ std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHint
       entries.push_back(std::move(e));
     }
   }
+  if (source_ != nullptr) source_->Refresh();
   std::sort(entries.begin(), entries.end(),
             [](const SeriesEntry& a, const SeriesEntry& b) { return *a.labels < *b.labels; });
   return std::make_unique<HeadSeriesSet>(std::move(entries), source_, mint, maxt);

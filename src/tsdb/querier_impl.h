@@ -21,6 +21,10 @@ class ChunkSource {
   // is at most `upto`, oldest first.
   virtual Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs upto,
                             std::vector<ChunkRef>* out) = 0;
+  // Called after the head was snapshotted: later reads must see at least
+  // every chunk persisted before this call (the flusher writes RocksDB
+  // before it drops chunks from the head).
+  virtual void Refresh() = 0;
 };
 
 // Iterates a list of non-overlapping chunks, oldest first, within [mint, maxt].

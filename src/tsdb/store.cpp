@@ -71,14 +71,18 @@ class RocksStore;
 
 class RocksReader final : public ChunkSource {
  public:
-  RocksReader(RocksStore* store, std::unique_ptr<rocksdb::Iterator> it)
-      : store_(store), it_(std::move(it)) {}
+  RocksReader(RocksStore* store, rocksdb::DB* db, rocksdb::ColumnFamilyHandle* chunks)
+      : store_(store), db_(db), chunks_(chunks) {}
   Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs upto,
                     std::vector<ChunkRef>* out) override;
+  // The iterator is an implicit snapshot: a new one is taken on the next read.
+  void Refresh() override { it_.reset(); }
 
  private:
   RocksStore* store_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* chunks_;
+  std::unique_ptr<rocksdb::Iterator> it_;  // null until the first read after Refresh
 };
 
 class RocksStore final : public Store {
@@ -279,10 +283,7 @@ class RocksStore final : public Store {
   }
 
   std::shared_ptr<ChunkSource> NewReader() override {
-    rocksdb::ReadOptions ro;
-    ro.prefix_same_as_start = true;
-    return std::make_shared<RocksReader>(
-        this, std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, cfs_[kChunks])));
+    return std::make_shared<RocksReader>(this, db_.get(), cfs_[kChunks]);
   }
 
   uint64_t SizeBytes() override {
@@ -348,6 +349,11 @@ class RocksStore final : public Store {
 
 Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt,
                                TimestampMs upto, std::vector<ChunkRef>* out) {
+  if (it_ == nullptr) {
+    rocksdb::ReadOptions ro;
+    ro.prefix_same_as_start = true;
+    it_.reset(db_->NewIterator(ro, chunks_));
+  }
   const int64_t range = store_->range();
   TimestampMs hi = std::min({maxt, upto});
   TimestampMs first = std::max(BucketStart(mint, range), store_->min_bucket());

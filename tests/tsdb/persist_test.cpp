@@ -132,6 +132,30 @@ TEST_F(PersistTest, CheckpointAfterFlushNoLongerCarriesPersistedChunks) {
   EXPECT_LT(db_->Stats().wal_bytes * 3, full);
 }
 
+// Regression: the RocksDB iterator was taken when the querier was opened, so
+// chunks flushed between NewQuerier and Select were in neither place.
+TEST_F(PersistTest, AFlushBetweenNewQuerierAndSelectLosesNothing) {
+  Fill(2, 0, 3000);
+  auto q = db_->NewQuerier(0, 10'000);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  auto set = (*q)->Select(true, nullptr, {M(MatchType::kEqual, "i", "0")});
+  ASSERT_TRUE(set->Next());
+  auto it = set->At().Iterator();
+  size_t n = 0;
+  while (it->Next()) ++n;
+  EXPECT_EQ(n, 30u);
+  // And a second Select of the same querier after another flush.
+  Fill(2, 3000, 4000);
+  ASSERT_TRUE(db_->Flush().ok());
+  set = (*q)->Select(true, nullptr, {M(MatchType::kEqual, "i", "1")});
+  ASSERT_TRUE(set->Next());
+  it = set->At().Iterator();
+  n = 0;
+  while (it->Next()) ++n;
+  EXPECT_EQ(n, 40u);
+}
+
 TEST_F(PersistTest, SelectHintsNarrowTheRange) {
   Fill(2, 0, 3000);
   ASSERT_TRUE(db_->Flush().ok());
