@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <set>
 
 namespace vigil::testing {
 
@@ -80,6 +81,140 @@ std::vector<model::Labels> MemoryStorage::SeriesNamed(std::string_view name) con
 size_t MemoryStorage::commits() const {
   std::lock_guard<std::mutex> lock(mu_);
   return commits_;
+}
+
+}  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+struct SnapshotSeries {
+  model::Labels labels;
+  std::vector<StoredSample> samples;
+};
+
+class MemoryIterator : public tsdb::SampleIterator {
+ public:
+  explicit MemoryIterator(const std::vector<StoredSample>* samples) : samples_(samples) {}
+  bool Next() override {
+    if (pos_ == kBefore) {
+      pos_ = 0;
+    } else if (pos_ < samples_->size()) {
+      ++pos_;
+    }
+    return pos_ < samples_->size();
+  }
+  bool Seek(TimestampMs t) override {
+    if (pos_ == kBefore) pos_ = 0;
+    while (pos_ < samples_->size() && (*samples_)[pos_].t < t) ++pos_;
+    return pos_ < samples_->size();
+  }
+  TimestampMs AtT() const override { return (*samples_)[pos_].t; }
+  double AtV() const override { return (*samples_)[pos_].v; }
+  Status status() const override { return Status::Ok(); }
+
+ private:
+  static constexpr size_t kBefore = static_cast<size_t>(-1);
+  const std::vector<StoredSample>* samples_;
+  size_t pos_ = kBefore;
+};
+
+class MemorySeries : public tsdb::Series {
+ public:
+  explicit MemorySeries(const SnapshotSeries* s) : s_(s) {}
+  const model::Labels& labels() const override { return s_->labels; }
+  std::unique_ptr<tsdb::SampleIterator> Iterator() const override {
+    return std::make_unique<MemoryIterator>(&s_->samples);
+  }
+
+ private:
+  const SnapshotSeries* s_;
+};
+
+class MemorySeriesSet : public tsdb::SeriesSet {
+ public:
+  explicit MemorySeriesSet(std::vector<const SnapshotSeries*> series)
+      : series_(std::move(series)) {}
+  bool Next() override {
+    if (next_ >= series_.size()) return false;
+    current_ = std::make_unique<MemorySeries>(series_[next_++]);
+    return true;
+  }
+  const tsdb::Series& At() const override { return *current_; }
+  Status status() const override { return Status::Ok(); }
+
+ private:
+  std::vector<const SnapshotSeries*> series_;
+  size_t next_ = 0;
+  std::unique_ptr<MemorySeries> current_;
+};
+
+bool MatchesAll(const model::Labels& l, const std::vector<model::Matcher>& matchers) {
+  for (const model::Matcher& m : matchers) {
+    if (!m.Matches(l.Get(m.name()))) return false;
+  }
+  return true;
+}
+
+class MemoryQuerier : public tsdb::Querier {
+ public:
+  explicit MemoryQuerier(std::vector<SnapshotSeries> series) : series_(std::move(series)) {}
+
+  std::unique_ptr<tsdb::SeriesSet> Select(bool sorted, const tsdb::SelectHints*,
+                                          const std::vector<model::Matcher>& matchers) override {
+    (void)sorted;  // the snapshot is sorted already
+    std::vector<const SnapshotSeries*> out;
+    for (const SnapshotSeries& s : series_) {
+      if (!s.samples.empty() && MatchesAll(s.labels, matchers)) out.push_back(&s);
+    }
+    return std::make_unique<MemorySeriesSet>(std::move(out));
+  }
+
+  Result<std::vector<std::string>> LabelNames(
+      const std::vector<model::Matcher>& matchers) override {
+    std::set<std::string> names;
+    for (const SnapshotSeries& s : series_) {
+      if (s.samples.empty() || !MatchesAll(s.labels, matchers)) continue;
+      for (const model::Label& l : s.labels) names.emplace(l.name);
+    }
+    return std::vector<std::string>(names.begin(), names.end());
+  }
+
+  Result<std::vector<std::string>> LabelValues(
+      std::string_view name, const std::vector<model::Matcher>& matchers) override {
+    std::set<std::string> values;
+    for (const SnapshotSeries& s : series_) {
+      if (s.samples.empty() || !MatchesAll(s.labels, matchers)) continue;
+      std::string_view v = s.labels.Get(name);
+      if (!v.empty()) values.emplace(v);
+    }
+    return std::vector<std::string>(values.begin(), values.end());
+  }
+
+ private:
+  std::vector<SnapshotSeries> series_;  // sorted by labels, samples in range
+};
+
+}  // namespace
+
+Result<std::unique_ptr<tsdb::Querier>> MemoryStorage::NewQuerier(TimestampMs mint,
+                                                                  TimestampMs maxt) {
+  std::vector<SnapshotSeries> snapshot;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [ref, data] : series_) {
+      SnapshotSeries s;
+      s.labels = data.labels;
+      for (const StoredSample& sample : data.samples) {
+        if (sample.t >= mint && sample.t <= maxt) s.samples.push_back(sample);
+      }
+      snapshot.push_back(std::move(s));
+    }
+  }
+  std::sort(snapshot.begin(), snapshot.end(),
+            [](const SnapshotSeries& a, const SnapshotSeries& b) { return a.labels < b.labels; });
+  return std::unique_ptr<tsdb::Querier>(
+      std::make_unique<MemoryQuerier>(std::move(snapshot)));
 }
 
 }  // namespace vigil::testing

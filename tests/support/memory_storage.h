@@ -1,6 +1,9 @@
-// MemoryStorage: an in-memory tsdb::Appendable for tests of the modules that
-// append (scrape, rules), with the storage engine's rules for refusing
-// samples (out of order, duplicate timestamp) and all-or-nothing batches.
+// MemoryStorage: an in-memory tsdb::Appendable and tsdb::Queryable for tests
+// of the modules that append (scrape, rules) or read (promql), with the
+// storage engine's rules for refusing samples (out of order, duplicate
+// timestamp) and all-or-nothing batches. A Querier reads a snapshot of the
+// committed samples taken when it is opened.
+// Thread-safety: all methods may be called from any thread.
 #pragma once
 
 #include <map>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "vigil/tsdb/appender.h"
+#include "vigil/tsdb/querier.h"
 
 namespace vigil::testing {
 
@@ -18,9 +22,10 @@ struct StoredSample {
   double v;
 };
 
-class MemoryStorage : public tsdb::Appendable {
+class MemoryStorage : public tsdb::Appendable, public tsdb::Queryable {
  public:
   std::unique_ptr<tsdb::Appender> NewAppender() override;
+  Result<std::unique_ptr<tsdb::Querier>> NewQuerier(TimestampMs mint, TimestampMs maxt) override;
 
   // Every committed sample of the series with exactly these labels.
   std::vector<StoredSample> Samples(const model::Labels& labels) const;

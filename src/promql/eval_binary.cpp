@@ -1,0 +1,264 @@
+// Binary operators: scalar/scalar, vector/scalar and vector/vector with
+// on/ignoring, group_left/group_right, bool, and the set operators, as
+// Prometheus 2.42's VectorBinop / VectorscalarBinop / VectorAnd|Or|Unless.
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "evaluator.h"
+
+namespace vigil::promql::internal {
+namespace {
+
+bool ShouldDropMetricName(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kAdd:
+    case BinaryOp::kSub:
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv:
+    case BinaryOp::kPow:
+    case BinaryOp::kMod:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The value and whether a comparison keeps the element.
+std::pair<double, bool> ElemBinop(BinaryOp op, double l, double r) {
+  switch (op) {
+    case BinaryOp::kAdd: return {l + r, true};
+    case BinaryOp::kSub: return {l - r, true};
+    case BinaryOp::kMul: return {l * r, true};
+    case BinaryOp::kDiv: return {l / r, true};
+    case BinaryOp::kPow: return {std::pow(l, r), true};
+    case BinaryOp::kMod: return {std::fmod(l, r), true};
+    case BinaryOp::kAtan2: return {std::atan2(l, r), true};
+    case BinaryOp::kEqlc: return {l, l == r};
+    case BinaryOp::kNeq: return {l, l != r};
+    case BinaryOp::kGtr: return {l, l > r};
+    case BinaryOp::kLss: return {l, l < r};
+    case BinaryOp::kGte: return {l, l >= r};
+    case BinaryOp::kLte: return {l, l <= r};
+    default: return {0, false};
+  }
+}
+
+// The labels the match is made on, encoded as a key.
+std::string Signature(const model::Labels& l, const VectorMatching& m) {
+  std::string key;
+  if (m.on) {
+    for (const std::string& name : m.matching_labels) {
+      std::string_view v = l.Get(name);
+      key.append(name).push_back('\xff');
+      key.append(v).push_back('\xff');
+    }
+    return key;
+  }
+  for (const model::Label& lab : l) {
+    if (lab.name == model::kMetricName) continue;
+    bool ignored = false;
+    for (const std::string& name : m.matching_labels) ignored = ignored || name == lab.name;
+    if (ignored) continue;
+    key.append(lab.name).push_back('\xff');
+    key.append(lab.value).push_back('\xff');
+  }
+  return key;
+}
+
+// The matched labels as Prometheus prints them in the many-to-many error.
+model::Labels MatchLabels(const model::Labels& l, const VectorMatching& m) {
+  model::LabelsBuilder b;
+  for (const model::Label& lab : l) {
+    bool listed = false;
+    for (const std::string& name : m.matching_labels) listed = listed || name == lab.name;
+    if (m.on ? listed : (!listed && lab.name != model::kMetricName)) b.Set(lab.name, lab.value);
+  }
+  return b.Build();
+}
+
+model::Labels ResultMetric(const model::Labels& lhs, const model::Labels& rhs, BinaryOp op,
+                           const VectorMatching& m) {
+  model::LabelsBuilder b(lhs);
+  if (ShouldDropMetricName(op)) b.Del(model::kMetricName);
+  if (m.card == Cardinality::kOneToOne) {
+    if (m.on) {
+      model::LabelsBuilder kept;
+      for (const std::string& name : m.matching_labels) {
+        std::string_view v = b.Get(name);
+        if (!v.empty()) kept.Set(name, v);
+      }
+      b = kept;
+    } else {
+      for (const std::string& name : m.matching_labels) b.Del(name);
+    }
+  }
+  for (const std::string& name : m.include) {
+    std::string_view v = rhs.Get(name);
+    if (!v.empty()) {
+      b.Set(name, v);
+    } else {
+      b.Del(name);
+    }
+  }
+  return b.Build();
+}
+
+}  // namespace
+
+double ScalarBinop(BinaryOp op, double l, double r) {
+  auto [v, keep] = ElemBinop(op, l, r);
+  if (IsComparisonOperator(op)) return keep ? 1 : 0;
+  return v;
+}
+
+Status VectorBinop(BinaryOp op, const Vector& lhs_in, const Vector& rhs_in,
+                   const VectorMatching& m, bool return_bool, Vector* out) {
+  const bool swap = m.card == Cardinality::kOneToMany;
+  const Vector& lhs = swap ? rhs_in : lhs_in;
+  const Vector& rhs = swap ? lhs_in : rhs_in;
+  std::unordered_map<std::string, const Sample*> right;
+  right.reserve(rhs.size());
+  for (const Sample& rs : rhs) {
+    auto [it, inserted] = right.try_emplace(Signature(rs.labels, m), &rs);
+    if (!inserted) {
+      return ExecError("found duplicate series for the match group " +
+                       MatchLabels(rs.labels, m).ToString() + " on the " +
+                       (swap ? "left" : "right") + " hand-side of the operation: [" +
+                       rs.labels.ToString() + ", " + it->second->labels.ToString() +
+                       "];many-to-many matching not allowed: matching labels must be unique "
+                       "on one side");
+    }
+  }
+  std::unordered_map<std::string, std::unordered_set<std::string>> matched;
+  for (const Sample& ls : lhs) {
+    std::string sig = Signature(ls.labels, m);
+    auto it = right.find(sig);
+    if (it == right.end()) continue;
+    const Sample& rs = *it->second;
+    double vl = ls.v, vr = rs.v;
+    if (swap) std::swap(vl, vr);
+    auto [value, keep] = ElemBinop(op, vl, vr);
+    if (return_bool) {
+      value = keep ? 1 : 0;
+    } else if (!keep) {
+      continue;
+    }
+    model::Labels metric = ResultMetric(ls.labels, rs.labels, op, m);
+    if (return_bool) metric = DropMetricName(metric);
+    auto mit = matched.find(sig);
+    if (m.card == Cardinality::kOneToOne) {
+      if (mit != matched.end()) {
+        return ExecError(
+            "multiple matches for labels: many-to-one matching must be explicit "
+            "(group_left/group_right)");
+      }
+      matched.emplace(std::move(sig), std::unordered_set<std::string>{});
+    } else {
+      if (mit == matched.end()) mit = matched.emplace(std::move(sig), std::unordered_set<std::string>{}).first;
+      if (!mit->second.insert(metric.encoded()).second) {
+        return ExecError("multiple matches for labels: grouping labels must ensure unique matches");
+      }
+    }
+    out->push_back({std::move(metric), ls.t, value});
+  }
+  return Status::Ok();
+}
+
+void VectorScalarBinop(BinaryOp op, const Vector& lhs, double scalar, bool swap,
+                       bool return_bool, Vector* out) {
+  for (const Sample& s : lhs) {
+    double lv = s.v, rv = scalar;
+    if (swap) std::swap(lv, rv);
+    auto [value, keep] = ElemBinop(op, lv, rv);
+    if (IsComparisonOperator(op) && swap) value = rv;
+    if (return_bool) {
+      value = keep ? 1 : 0;
+      keep = true;
+    }
+    if (!keep) continue;
+    Sample r{s.labels, s.t, value};
+    if (ShouldDropMetricName(op) || return_bool) r.labels = DropMetricName(r.labels);
+    out->push_back(std::move(r));
+  }
+}
+
+void SetBinop(BinaryOp op, const Vector& lhs, const Vector& rhs, const VectorMatching& m,
+              Vector* out) {
+  switch (op) {
+    case BinaryOp::kAnd: {
+      if (lhs.empty() || rhs.empty()) return;
+      std::unordered_set<std::string> sigs;
+      for (const Sample& s : rhs) sigs.insert(Signature(s.labels, m));
+      for (const Sample& s : lhs) {
+        if (sigs.count(Signature(s.labels, m)) != 0) out->push_back(s);
+      }
+      return;
+    }
+    case BinaryOp::kOr: {
+      if (lhs.empty() || rhs.empty()) {
+        out->insert(out->end(), lhs.begin(), lhs.end());
+        out->insert(out->end(), rhs.begin(), rhs.end());
+        return;
+      }
+      std::unordered_set<std::string> sigs;
+      for (const Sample& s : lhs) {
+        sigs.insert(Signature(s.labels, m));
+        out->push_back(s);
+      }
+      for (const Sample& s : rhs) {
+        if (sigs.count(Signature(s.labels, m)) == 0) out->push_back(s);
+      }
+      return;
+    }
+    case BinaryOp::kUnless: {
+      if (lhs.empty() || rhs.empty()) {
+        out->insert(out->end(), lhs.begin(), lhs.end());
+        return;
+      }
+      std::unordered_set<std::string> sigs;
+      for (const Sample& s : rhs) sigs.insert(Signature(s.labels, m));
+      for (const Sample& s : lhs) {
+        if (sigs.count(Signature(s.labels, m)) == 0) out->push_back(s);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+Status Evaluator::BinaryStep(const Expr& node, std::span<const Vector> args, size_t step,
+                             Vector* out) {
+  const auto& e = As<BinaryExpr>(node);
+  TimestampMs ts = StepTime(step);
+  ValueType lt = e.lhs->type(), rt = e.rhs->type();
+  if (lt == ValueType::kScalar && rt == ValueType::kScalar) {
+    if (args[0].empty() || args[1].empty()) return Status::Ok();
+    out->push_back({model::Labels(), ts, ScalarBinop(e.op, args[0][0].v, args[1][0].v)});
+    return Status::Ok();
+  }
+  if (lt == ValueType::kVector && rt == ValueType::kVector) {
+    const VectorMatching& m = *e.matching;
+    if (IsSetOperator(e.op)) {
+      SetBinop(e.op, args[0], args[1], m, out);
+      return Status::Ok();
+    }
+    return VectorBinop(e.op, args[0], args[1], m, e.return_bool, out);
+  }
+  if (lt == ValueType::kVector) {
+    if (args[1].empty()) return Status::Ok();
+    VectorScalarBinop(e.op, args[0], args[1][0].v, false, e.return_bool, out);
+  } else {
+    if (args[0].empty()) return Status::Ok();
+    VectorScalarBinop(e.op, args[1], args[0][0].v, true, e.return_bool, out);
+  }
+  return Status::Ok();
+}
+
+Result<Matrix> Evaluator::EvalBinary(const BinaryExpr& e) {
+  const Expr* args[] = {e.lhs.get(), e.rhs.get()};
+  return RangeEval(e, args, &Evaluator::BinaryStep);
+}
+
+}  // namespace vigil::promql::internal
