@@ -210,7 +210,14 @@ Result<std::vector<TestCommand>> ParseTestScript(std::string_view content) {
         if (!labels.ok()) return LineError(static_cast<int>(i) + 2, labels.status().message());
         auto vals = ParseSeriesValues(values);
         if (!vals.ok()) return LineError(static_cast<int>(i) + 2, vals.status().message());
-        cmd.series.push_back({std::move(*labels), std::move(*vals)});
+        // As upstream, a series defined twice in one block keeps the later values.
+        auto same = std::find_if(cmd.series.begin(), cmd.series.end(),
+                                 [&](const LoadSeriesDef& d) { return d.labels == *labels; });
+        if (same != cmd.series.end()) {
+          same->values = std::move(*vals);
+        } else {
+          cmd.series.push_back({std::move(*labels), std::move(*vals)});
+        }
       }
       cmds.push_back(std::move(cmd));
       continue;
