@@ -12,6 +12,11 @@ namespace {
 // (and the memory it copies) stays bounded.
 constexpr size_t kFlushBatchBytes = 4 << 20;
 
+TimestampMs PersistedMin(MemSeries* s) {
+  std::lock_guard lock(s->mu);
+  return s->persisted_min_t;
+}
+
 }  // namespace
 
 Status DBImpl::Flush() {
@@ -25,7 +30,8 @@ Status DBImpl::WriteFlush(std::vector<FlushItem>* items, std::vector<MemSeries*>
     for (size_t i = 0; i < items->size(); ++i) {
       const FlushItem& item = (*items)[i];
       if (item.chunks.empty()) continue;
-      head_->MarkPersisted((*series)[i], item.chunks.size(), item.chunks.back().max_t);
+      head_->MarkPersisted((*series)[i], item.chunks.size(), item.chunks.front().min_t,
+                           item.chunks.back().max_t);
       metrics_->chunks_persisted.Inc(static_cast<double>(item.chunks.size()));
     }
   }
@@ -50,8 +56,9 @@ Status DBImpl::FlushLocked() {
     std::vector<ChunkRef> chunks = head_->ClosedChunks(s);
     if (chunks.empty()) continue;
     for (const ChunkRef& c : chunks) bytes += c.bytes->size();
+    TimestampMs first = std::min(chunks.front().min_t, PersistedMin(s));
     items.push_back(FlushItem{s->ref(), s->persisted.load() ? nullptr : &s->labels(),
-                              std::move(chunks)});
+                              std::move(chunks), first});
     batch_series.push_back(s);
     if (bytes >= kFlushBatchBytes) {
       status = WriteFlush(&items, &batch_series);

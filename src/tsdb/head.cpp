@@ -92,10 +92,12 @@ void Head::CutChunk(MemSeries* s) {
 }
 
 std::vector<ChunkRef> Head::Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt,
-                                     TimestampMs* persisted_max_t) const {
+                                     TimestampMs* persisted_max_t,
+                                     TimestampMs* persisted_min_t) const {
   std::vector<ChunkRef> out;
   std::lock_guard lock(s->mu);
   *persisted_max_t = s->persisted_max_t;
+  if (persisted_min_t != nullptr) *persisted_min_t = s->persisted_min_t;
   for (const ChunkRef& c : s->closed) {
     if (c.max_t >= mint && c.min_t <= maxt) out.push_back(c);
   }
@@ -153,12 +155,13 @@ std::vector<ChunkRef> Head::ClosedChunks(MemSeries* s) const {
   return s->closed;
 }
 
-void Head::MarkPersisted(MemSeries* s, size_t n, TimestampMs max_t) {
+void Head::MarkPersisted(MemSeries* s, size_t n, TimestampMs min_t, TimestampMs max_t) {
   {
     std::lock_guard lock(s->mu);
     n = std::min(n, s->closed.size());
     s->closed.erase(s->closed.begin(), s->closed.begin() + static_cast<ptrdiff_t>(n));
     if (max_t > s->persisted_max_t) s->persisted_max_t = max_t;
+    if (min_t < s->persisted_min_t) s->persisted_min_t = min_t;
   }
   s->persisted.store(true);
   metrics_->head_chunks.Add(-static_cast<double>(n));

@@ -57,6 +57,7 @@ class MemSeries {
   TimestampMs max_t = kMinTime;          // guarded by mu; newest committed sample
   uint64_t last_v_bits = 0;              // guarded by mu; its value
   TimestampMs persisted_max_t = kMinTime;  // guarded by mu; newest sample in RocksDB
+  TimestampMs persisted_min_t = kMaxTime;  // guarded by mu; start of its oldest RocksDB chunk
   // The newest sample an uncommitted batch holds for this series, so Append
   // can refuse out-of-order samples within a batch (guarded by mu).
   uint64_t pending_token = 0;
@@ -132,8 +133,10 @@ class Head {
 
   // The series' chunks overlapping [mint, maxt], oldest first, and the newest
   // time already persisted (samples up to it are in RocksDB, not here).
+  // `persisted_min_t` (optional): where its persisted chunks start.
   std::vector<ChunkRef> Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt,
-                                 TimestampMs* persisted_max_t) const;
+                                 TimestampMs* persisted_max_t,
+                                 TimestampMs* persisted_min_t = nullptr) const;
   // A sequence number for a commit when there is no WAL to sequence it.
   uint64_t NextSeq();
   // The oldest time an append may have (retention); older is out of bounds.
@@ -155,10 +158,10 @@ class Head {
 
   // The flusher's side. The closed chunks of `s` (copies of the refs), oldest first.
   std::vector<ChunkRef> ClosedChunks(MemSeries* s) const;
-  // The first `n` closed chunks of `s` are in RocksDB up to `max_t`: drops
-  // them and raises the watermark, in one step under s->mu so a querier sees
-  // each chunk in exactly one place.
-  void MarkPersisted(MemSeries* s, size_t n, TimestampMs max_t);
+  // The first `n` closed chunks of `s` are in RocksDB from `min_t` up to
+  // `max_t`: drops them and moves the watermarks, in one step under s->mu so
+  // a querier sees each chunk in exactly one place.
+  void MarkPersisted(MemSeries* s, size_t n, TimestampMs min_t, TimestampMs max_t);
 
   const HeadOptions& options() const { return options_; }
 

@@ -12,6 +12,7 @@ struct SeriesEntry {
   const model::Labels* labels;  // owned by the head's series, kept by the querier's epoch
   std::vector<ChunkRef> head_chunks;
   TimestampMs persisted_max_t;
+  TimestampMs persisted_min_t;
 };
 
 class ListSeries final : public Series {
@@ -41,7 +42,8 @@ class HeadSeriesSet final : public SeriesSet {
       current_.maxt_ = maxt_;
       current_.chunks_.clear();
       if (source_ != nullptr && e.persisted_max_t != kMinTime && e.persisted_max_t >= mint_) {
-        Status s = source_->ReadChunks(e.ref, mint_, maxt_, e.persisted_max_t, &current_.chunks_);
+        Status s = source_->ReadChunks(e.ref, mint_, maxt_, e.persisted_min_t, e.persisted_max_t,
+                                       &current_.chunks_);
         if (!s.ok()) {
           status_ = s;
           return false;
@@ -176,8 +178,8 @@ std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHint
     for (SeriesRef ref : refs) {
       MemSeries* s = head_->ByRef(ref);
       if (s == nullptr) continue;
-      SeriesEntry e{ref, &s->labels(), {}, kMinTime};
-      e.head_chunks = head_->Snapshot(s, mint, maxt, &e.persisted_max_t);
+      SeriesEntry e{ref, &s->labels(), {}, kMinTime, kMaxTime};
+      e.head_chunks = head_->Snapshot(s, mint, maxt, &e.persisted_max_t, &e.persisted_min_t);
       if (e.head_chunks.empty() && (e.persisted_max_t == kMinTime || e.persisted_max_t < mint)) {
         continue;
       }

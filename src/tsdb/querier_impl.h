@@ -18,9 +18,9 @@ class ChunkSource {
  public:
   virtual ~ChunkSource() = default;
   // Appends the chunks of `ref` overlapping [mint, maxt] whose first sample
-  // is at most `upto`, oldest first.
-  virtual Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs upto,
-                            std::vector<ChunkRef>* out) = 0;
+  // is in [from, upto] (the series' persisted watermarks), oldest first.
+  virtual Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
+                            TimestampMs upto, std::vector<ChunkRef>* out) = 0;
   // Called after the head was snapshotted: later reads must see at least
   // every chunk persisted before this call (the flusher writes RocksDB
   // before it drops chunks from the head).

@@ -73,8 +73,8 @@ class RocksReader final : public ChunkSource {
  public:
   RocksReader(RocksStore* store, rocksdb::DB* db, rocksdb::ColumnFamilyHandle* chunks)
       : store_(store), db_(db), chunks_(chunks) {}
-  Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs upto,
-                    std::vector<ChunkRef>* out) override;
+  Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
+                    TimestampMs upto, std::vector<ChunkRef>* out) override;
   // The iterator is an implicit snapshot: a new one is taken on the next read.
   void Refresh() override { it_.reset(); }
 
@@ -145,7 +145,8 @@ class RocksStore final : public Store {
     return GetTimeKey(v.data());
   }
 
-  Status LoadSeries(const std::function<void(SeriesRef, model::Labels, TimestampMs)>& fn) override {
+  Status LoadSeries(
+      const std::function<void(SeriesRef, model::Labels, TimestampMs, TimestampMs)>& fn) override {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kSeries]));
     std::unique_ptr<rocksdb::Iterator> wm(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kMeta]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -153,13 +154,15 @@ class RocksStore final : public Store {
       SeriesRef ref = GetFixed64BE(it->key().data());
       VIGIL_ASSIGN_OR_RETURN(model::Labels labels,
                              DecodeLabels(std::string_view(it->value().data(), it->value().size())));
-      TimestampMs persisted = kMinTime;
+      TimestampMs max_t = kMinTime;
+      TimestampMs min_t = kMaxTime;
       std::string wk = WatermarkKey(ref);
       wm->Seek(wk);
-      if (wm->Valid() && wm->key() == rocksdb::Slice(wk) && wm->value().size() == 8) {
-        persisted = GetTimeKey(wm->value().data());
+      if (wm->Valid() && wm->key() == rocksdb::Slice(wk) && wm->value().size() == 16) {
+        max_t = GetTimeKey(wm->value().data());
+        min_t = GetTimeKey(wm->value().data() + 8);
       }
-      fn(ref, std::move(labels), persisted);
+      fn(ref, std::move(labels), min_t, max_t);
     }
     VIGIL_RETURN_IF_ERROR(Convert(wm->status(), "reading watermarks"));
     return Convert(it->status(), "loading series");
@@ -189,6 +192,7 @@ class RocksStore final : public Store {
       }
       std::string wm;
       PutTimeKey(item.chunks.back().max_t, &wm);
+      PutTimeKey(std::min(item.first_persisted, item.chunks.front().min_t), &wm);
       batch.Put(cfs_[kMeta], WatermarkKey(item.ref), wm);
     }
     rocksdb::WriteOptions wo;
@@ -347,7 +351,7 @@ class RocksStore final : public Store {
   std::atomic<TimestampMs> max_bucket_{kMinTime};
 };
 
-Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt,
+Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
                                TimestampMs upto, std::vector<ChunkRef>* out) {
   if (it_ == nullptr) {
     rocksdb::ReadOptions ro;
@@ -356,7 +360,9 @@ Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt
   }
   const int64_t range = store_->range();
   TimestampMs hi = std::min({maxt, upto});
-  TimestampMs first = std::max(BucketStart(mint, range), store_->min_bucket());
+  // Only the buckets between the series' first and last persisted chunk.
+  TimestampMs first = std::max({BucketStart(mint, range), BucketStart(from, range),
+                                store_->min_bucket()});
   TimestampMs last = std::min(BucketStart(hi, range), store_->max_bucket());
   for (TimestampMs b = first; b <= last; b += range) {
     std::string prefix = ChunkKeyPrefix(b, ref);

@@ -42,6 +42,8 @@ struct FlushItem {
   SeriesRef ref = 0;
   const model::Labels* labels = nullptr;
   std::vector<ChunkRef> chunks;
+  // Where the series' persisted chunks start once these are written.
+  TimestampMs first_persisted = kMaxTime;
 };
 
 // A persisted chunk as a scan sees it.
@@ -68,9 +70,11 @@ class Store {
   // The retention floor: no persisted chunk starts before it (kMinTime: none).
   virtual Result<TimestampMs> MinTime() = 0;
 
-  // Calls fn for every persisted series with its persisted watermark.
-  virtual Status LoadSeries(
-      const std::function<void(SeriesRef, model::Labels, TimestampMs persisted_max_t)>& fn) = 0;
+  // Calls fn for every persisted series with its watermarks: the start of
+  // its oldest persisted chunk and its newest persisted sample.
+  virtual Status LoadSeries(const std::function<void(SeriesRef, model::Labels,
+                                                     TimestampMs persisted_min_t,
+                                                     TimestampMs persisted_max_t)>& fn) = 0;
 
   // Writes the chunks, new series (labels and postings) and the new
   // watermarks in one synced WriteBatch: all of it or nothing.
