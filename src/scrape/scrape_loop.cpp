@@ -36,7 +36,7 @@ ScrapeMetrics::ScrapeMetrics(metrics::Registry& r)
           "vigil_target_exposition_violations_total",
           "Exposition format violations that Prometheus tolerates (ingested unless the job is "
           "strict), per target.",
-          {"scrape_job", "instance"})),
+          {"scrape_job", "target"})),
       append_duration(r.AddHistogram("vigil_target_scrape_append_duration_seconds",
                                      "Time to parse and append one scrape.",
                                      metrics::ExponentialBuckets(0.0001, 4, 8))) {}

@@ -32,7 +32,9 @@ struct ScrapeMetrics {
   metrics::Counter& sample_limit_exceeded;
   metrics::Counter& scrapes;
   metrics::Counter& failed_scrapes;
-  metrics::Family<metrics::Counter>& violations;  // {scrape_job, instance}
+  // {scrape_job, target}: not `instance`, which scraping vigil itself would
+  // turn into exported_instance.
+  metrics::Family<metrics::Counter>& violations;
   metrics::Histogram& append_duration;
 };
 

@@ -4,6 +4,8 @@
 
 #include <csignal>
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <sstream>
 #include <thread>
 
 #include "vigil_process.h"
@@ -37,16 +39,63 @@ bool WaitHealth(const VigilProcess& vigil, const std::string& job, const std::st
   return false;
 }
 
+struct DumpLine {
+  std::string labels;
+  std::string value;
+  int64_t t;
+};
+
+// `vigil tsdb dump` of the data dir, one entry per sample.
+std::vector<DumpLine> Dump(const std::string& data_dir, const std::string& match) {
+  CommandResult r = RunCommand({VIGIL_BINARY, "tsdb", "dump", "--storage.tsdb.path=" + data_dir,
+                                "--match=" + match});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::vector<DumpLine> out;
+  std::istringstream lines(r.output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    size_t t_pos = line.rfind(' ');
+    size_t v_pos = line.rfind(' ', t_pos - 1);
+    out.push_back({line.substr(0, v_pos), line.substr(v_pos + 1, t_pos - v_pos - 1),
+                   std::stoll(line.substr(t_pos + 1))});
+  }
+  return out;
+}
+
 TEST(Scrape, VigilScrapesTheDemoApp) {
   auto demo = Process::Start({VIGIL_DEMO_BINARY, "--web.listen-address=127.0.0.1:0"});
   ASSERT_TRUE(demo.ok());
   auto line = demo->WaitForOutput("vigil-demo listening", seconds(30));
   ASSERT_TRUE(line);
   std::string demo_address = "127.0.0.1:" + std::to_string(PortFromLogLine(*line));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(HttpGet(PortFromLogLine(*line), "/boom").ok());
+
+  // A generated target with thousands of series, served as a static file.
+  std::string files = MakeTempDir();
+  std::string body;
+  for (int i = 0; i < 3000; ++i) {
+    body += "generated_metric{series=\"" + std::to_string(i) + "\"} " + std::to_string(i * 1.5) +
+            "\n";
+  }
+  WriteFile(files + "/metrics", body);
+  auto files_server = Process::Start({"/usr/bin/python3", "-u", "-c",
+                                      "import http.server, functools, sys\n"
+                                      "h = functools.partial(http.server.SimpleHTTPRequestHandler,"
+                                      " directory=sys.argv[1])\n"
+                                      "s = http.server.HTTPServer(('127.0.0.1', 0), h)\n"
+                                      "print('address=127.0.0.1:%d' % s.server_address[1])\n"
+                                      "s.serve_forever()\n",
+                                      files});
+  ASSERT_TRUE(files_server.ok());
+  auto files_line = files_server->WaitForOutput("address=", seconds(20));
+  ASSERT_TRUE(files_line);
+  std::string files_address = "127.0.0.1:" + std::to_string(PortFromLogLine(*files_line));
 
   std::string config = "global:\n  scrape_interval: 200ms\n  scrape_timeout: 200ms\n"
                        "scrape_configs:\n  - job_name: demo\n    static_configs:\n"
-                       "      - targets: ['" + demo_address + "']\n        labels: {env: test}\n";
+                       "      - targets: ['" + demo_address + "']\n        labels: {env: test}\n"
+                       "  - job_name: generated\n    static_configs:\n"
+                       "      - targets: ['" + files_address + "']\n";
   auto vigil = VigilProcess::Start(config, {"--web.enable-lifecycle"});
   ASSERT_TRUE(vigil.ok()) << vigil.status().ToString();
 
@@ -75,8 +124,45 @@ TEST(Scrape, VigilScrapesTheDemoApp) {
   EXPECT_NE(target["lastError"].get<std::string>().find("dial"), std::string::npos)
       << target.dump();
 
+  ASSERT_TRUE(WaitHealth(*vigil, "generated", "up", &target));
   vigil->process().Signal(SIGTERM);
   EXPECT_EQ(vigil->process().Wait(seconds(10)), 0);
+
+  // What reached storage, read back with `vigil tsdb dump`.
+  const std::string data_dir = vigil->config_path().substr(0, vigil->config_path().rfind('/')) +
+                               "/data";
+  const std::string demo_labels =
+      "env=\"test\", instance=\"" + demo_address + "\", job=\"demo\"";
+  std::vector<DumpLine> up = Dump(data_dir, "up{job=\"demo\"}");
+  ASSERT_GE(up.size(), 3u);
+  for (const DumpLine& l : up) EXPECT_EQ(l.labels, "up{" + demo_labels + "}");
+  EXPECT_EQ(up.front().value, "1");
+  // Scrapes are one interval apart.
+  EXPECT_NEAR(static_cast<double>(up[1].t - up[0].t), 200, 50);
+  // The first failed scrape: up 0, and the demo's series marked stale then.
+  auto down = std::find_if(up.begin(), up.end(), [](const DumpLine& l) { return l.value == "0"; });
+  ASSERT_NE(down, up.end());
+  std::vector<DumpLine> boom = Dump(
+      data_dir, "http_requests_total{job=\"demo\",route=\"/boom\",status_code=\"500\"}");
+  ASSERT_GE(boom.size(), 2u);
+  EXPECT_EQ(boom.front().labels, "http_requests_total{env=\"test\", instance=\"" + demo_address +
+                                     "\", job=\"demo\", method=\"GET\", route=\"/boom\", "
+                                     "status_code=\"500\"}");
+  EXPECT_EQ(boom.front().value, "3");
+  EXPECT_EQ(boom.back().value, "NaN");  // the staleness marker
+  EXPECT_EQ(boom.back().t, down->t);
+  for (size_t i = 0; i + 1 < boom.size(); ++i) EXPECT_EQ(boom[i].t, up[i].t);
+
+  std::vector<DumpLine> generated = Dump(data_dir, "generated_metric{series=\"2999\"}");
+  ASSERT_FALSE(generated.empty());
+  EXPECT_EQ(generated[0].labels, "generated_metric{instance=\"" + files_address +
+                                     "\", job=\"generated\", series=\"2999\"}");
+  EXPECT_EQ(generated[0].value, "4498.5");
+  std::vector<DumpLine> scraped = Dump(data_dir, "scrape_samples_scraped{job=\"generated\"}");
+  ASSERT_FALSE(scraped.empty());
+  EXPECT_EQ(scraped[0].value, "3000");
+  std::vector<DumpLine> all = Dump(data_dir, "generated_metric");
+  EXPECT_EQ(all.size() % 3000, 0u);
 }
 
 }  // namespace
