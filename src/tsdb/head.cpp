@@ -320,6 +320,19 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
   return removed;
 }
 
+bool Head::HasSamplesIn(MemSeries* s, TimestampMs mint, TimestampMs maxt) const {
+  std::lock_guard lock(s->mu);
+  if (s->persisted_max_t != kMinTime && s->persisted_max_t >= mint &&
+      s->persisted_min_t <= maxt) {
+    return true;
+  }
+  for (const ChunkRef& c : s->closed) {
+    if (c.max_t >= mint && c.min_t <= maxt) return true;
+  }
+  return s->open != nullptr && s->open->num_samples() > 0 && s->open->max_time() >= mint &&
+         s->open->min_time() <= maxt;
+}
+
 TimestampMs Head::MaxTime() const {
   TimestampMs max = kMinTime;
   ForEachSeries([&](MemSeries* s) {

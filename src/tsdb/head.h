@@ -178,6 +178,9 @@ class Head {
   // and labels (for the store), in no particular order.
   std::vector<std::pair<SeriesRef, model::Labels>> RemoveEmpty(
       const std::vector<MemSeries*>& candidates, TimestampMs persisted_floor);
+  // Whether `s` may have samples in [mint, maxt]: a head chunk overlaps it,
+  // or the span of its persisted chunks does (chunk granularity).
+  bool HasSamplesIn(MemSeries* s, TimestampMs mint, TimestampMs maxt) const;
   // The newest committed sample time over all series (kMinTime: none).
   TimestampMs MaxTime() const;
 

@@ -192,13 +192,15 @@ std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHint
   return std::make_unique<HeadSeriesSet>(std::move(entries), source_, mint, maxt);
 }
 
+bool HeadQuerier::CoversAllTime() const { return mint_ == kMinTime && maxt_ == kMaxTime; }
+
 Result<std::vector<std::string>> HeadQuerier::LabelNames(
     const std::vector<model::Matcher>& matchers) {
-  if (matchers.empty()) return head_->postings().LabelNames();
+  if (matchers.empty() && CoversAllTime()) return head_->postings().LabelNames();
   std::set<std::string, std::less<>> names;
   for (SeriesRef ref : head_->postings().Select(matchers)) {
     MemSeries* s = head_->ByRef(ref);
-    if (s == nullptr) continue;
+    if (s == nullptr || !head_->HasSamplesIn(s, mint_, maxt_)) continue;
     for (const model::Label& l : s->labels()) {
       if (names.find(l.name) == names.end()) names.emplace(l.name);
     }
@@ -208,11 +210,11 @@ Result<std::vector<std::string>> HeadQuerier::LabelNames(
 
 Result<std::vector<std::string>> HeadQuerier::LabelValues(
     std::string_view name, const std::vector<model::Matcher>& matchers) {
-  if (matchers.empty()) return head_->postings().LabelValues(name);
+  if (matchers.empty() && CoversAllTime()) return head_->postings().LabelValues(name);
   std::set<std::string, std::less<>> values;
   for (SeriesRef ref : head_->postings().Select(matchers)) {
     MemSeries* s = head_->ByRef(ref);
-    if (s == nullptr) continue;
+    if (s == nullptr || !head_->HasSamplesIn(s, mint_, maxt_)) continue;
     std::string_view v = s->labels().Get(name);
     if (!v.empty() && values.find(v) == values.end()) values.emplace(v);
   }

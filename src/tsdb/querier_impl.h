@@ -69,6 +69,9 @@ class HeadQuerier final : public Querier {
       std::string_view name, const std::vector<model::Matcher>& matchers) override;
 
  private:
+  // An unbounded range: the index answers label queries without matchers.
+  bool CoversAllTime() const;
+
   Head* head_;
   std::shared_ptr<ChunkSource> source_;
   const TimestampMs mint_;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "test_util.h"
@@ -154,6 +155,23 @@ TEST_F(PersistTest, AFlushBetweenNewQuerierAndSelectLosesNothing) {
   n = 0;
   while (it->Next()) ++n;
   EXPECT_EQ(n, 40u);
+}
+
+TEST_F(PersistTest, LabelNamesAndValuesOnlySeeSeriesInRange) {
+  auto app = db_->NewAppender();
+  ASSERT_TRUE(app->Append(0, Labels::FromStrings({"__name__", "early", "a", "1"}), 1000, 1).ok());
+  ASSERT_TRUE(app->Append(0, Labels::FromStrings({"__name__", "late", "b", "2"}), 9000, 1).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  auto q = db_->NewQuerier(5000, 10'000);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(*(*q)->LabelNames({}), (std::vector<std::string>{"__name__", "b"}));
+  EXPECT_EQ(*(*q)->LabelValues("__name__", {}), (std::vector<std::string>{"late"}));
+  EXPECT_EQ(*(*q)->LabelValues("__name__", {M(MatchType::kRegexMatch, "__name__", ".+")}),
+            (std::vector<std::string>{"late"}));
+  auto all = db_->NewQuerier(std::numeric_limits<int64_t>::min(),
+                             std::numeric_limits<int64_t>::max());
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(*(*all)->LabelValues("__name__", {}), (std::vector<std::string>{"early", "late"}));
 }
 
 TEST_F(PersistTest, SelectHintsNarrowTheRange) {
