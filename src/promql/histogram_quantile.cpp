@@ -19,6 +19,7 @@ struct Bucket {
 
 double BucketQuantile(double q, std::vector<Bucket>& buckets) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (std::isnan(q)) return std::nan("");
   if (q < 0) return -kInf;
   if (q > 1) return kInf;
   std::stable_sort(buckets.begin(), buckets.end(),

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numbers>
 
@@ -36,42 +37,71 @@ double Sgn(double v) {
   return v;
 }
 
-// Date parts of a Unix time, UTC, as Go's time package computes them.
+// Date parts of a Unix time, UTC, exactly as Go's time package computes
+// them for time.Unix(int64(v), 0) on amd64 (where converting NaN, ±Inf or
+// an out-of-range float gives the minimum int64, and times far out wrap).
 struct DateParts {
-  int year, month, day, hour, minute, weekday, yday, days_in_month;
+  int64_t year;
+  int month, day, hour, minute, weekday, yday, days_in_month;
 };
 
+bool IsLeap(int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
+
 DateParts Date(double v) {
-  int64_t secs = static_cast<int64_t>(v);
-  int64_t days = secs / 86400, rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    days--;
-  }
-  // Civil-from-days (Howard Hinnant's algorithm).
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) y++;
+  constexpr uint64_t kSecondsPerDay = 86400;
+  constexpr uint64_t kDaysPer400Years = 365 * 400 + 97;
+  constexpr uint64_t kDaysPer100Years = 365 * 100 + 24;
+  constexpr uint64_t kDaysPer4Years = 365 * 4 + 1;
+  constexpr int64_t kAbsoluteZeroYear = -292277022399LL;
+  constexpr uint64_t kUnixToAbsolute = 62135596800ULL + 9223371966579724800ULL;
+  int64_t secs = v >= -9.223372036854775808e18 && v < 9.223372036854775808e18
+                     ? static_cast<int64_t>(v)
+                     : std::numeric_limits<int64_t>::min();
+  uint64_t abs = static_cast<uint64_t>(secs) + kUnixToAbsolute;
   DateParts p;
-  p.year = static_cast<int>(y);
-  p.month = static_cast<int>(m);
-  p.day = static_cast<int>(d);
-  p.hour = static_cast<int>(rem / 3600);
-  p.minute = static_cast<int>(rem % 3600 / 60);
-  int64_t wd = (days + 4) % 7;
-  p.weekday = static_cast<int>(wd < 0 ? wd + 7 : wd);
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  static const int kCum[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  p.hour = static_cast<int>(abs % kSecondsPerDay / 3600);
+  p.minute = static_cast<int>(abs % 3600 / 60);
+  p.weekday = static_cast<int>((abs + kSecondsPerDay) % (7 * kSecondsPerDay) / kSecondsPerDay);
+  uint64_t d = abs / kSecondsPerDay;
+  uint64_t n = d / kDaysPer400Years;
+  uint64_t y = 400 * n;
+  d -= kDaysPer400Years * n;
+  n = d / kDaysPer100Years;
+  n -= n >> 2;
+  y += 100 * n;
+  d -= kDaysPer100Years * n;
+  n = d / kDaysPer4Years;
+  y += 4 * n;
+  d -= kDaysPer4Years * n;
+  n = d / 365;
+  n -= n >> 2;
+  y += n;
+  d -= 365 * n;
+  p.year = static_cast<int64_t>(y) + kAbsoluteZeroYear;
+  int yday = static_cast<int>(d);
+  p.yday = yday + 1;
+  static const int kDaysBefore[] = {0,   31,  59,  90,  120, 151, 181,
+                                    212, 243, 273, 304, 334, 365};
+  int day = yday;
+  bool leap = IsLeap(p.year);
+  if (leap && day == 31 + 29 - 1) {
+    p.month = 2;
+    p.day = 29;
+  } else {
+    if (leap && day > 31 + 29 - 1) day--;
+    int month = day / 31;
+    int begin;
+    if (day >= kDaysBefore[month + 1]) {
+      begin = kDaysBefore[month + 1];
+      month++;
+    } else {
+      begin = kDaysBefore[month];
+    }
+    p.month = month + 1;
+    p.day = day - begin + 1;
+  }
   static const int kLen[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  p.yday = kCum[m - 1] + static_cast<int>(d) + (leap && m > 2 ? 1 : 0);
-  p.days_in_month = kLen[m - 1] + (leap && m == 2 ? 1 : 0);
+  p.days_in_month = kLen[p.month - 1] + (leap && p.month == 2 ? 1 : 0);
   return p;
 }
 
@@ -247,7 +277,7 @@ const std::map<std::string_view, DateFn>& DateFunctions() {
       {"hour", [](const DateParts& p) { return double(p.hour); }},
       {"minute", [](const DateParts& p) { return double(p.minute); }},
       {"month", [](const DateParts& p) { return double(p.month); }},
-      {"year", [](const DateParts& p) { return double(p.year); }},
+      {"year", [](const DateParts& p) { return static_cast<double>(p.year); }},
   };
   return kFns;
 }
