@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "evaluator.h"
+#include "go_strings.h"
 
 namespace vigil::promql::internal {
 namespace {
@@ -66,6 +67,18 @@ std::string Signature(const model::Labels& l, const VectorMatching& m) {
   return key;
 }
 
+// labels.Labels.String() in Go: {__name__="x", a="b"}.
+std::string GoLabelsString(const model::Labels& l) {
+  std::string out = "{";
+  bool first = true;
+  for (const model::Label& lab : l) {
+    if (!first) out += ", ";
+    first = false;
+    out.append(lab.name).append("=").append(GoQuote(lab.value));
+  }
+  return out + "}";
+}
+
 // The matched labels as Prometheus prints them in the many-to-many error.
 model::Labels MatchLabels(const model::Labels& l, const VectorMatching& m) {
   model::LabelsBuilder b;
@@ -123,9 +136,9 @@ Status VectorBinop(BinaryOp op, const Vector& lhs_in, const Vector& rhs_in,
     auto [it, inserted] = right.try_emplace(Signature(rs.labels, m), &rs);
     if (!inserted) {
       return ExecError("found duplicate series for the match group " +
-                       MatchLabels(rs.labels, m).ToString() + " on the " +
+                       GoLabelsString(MatchLabels(rs.labels, m)) + " on the " +
                        (swap ? "left" : "right") + " hand-side of the operation: [" +
-                       rs.labels.ToString() + ", " + it->second->labels.ToString() +
+                       GoLabelsString(rs.labels) + ", " + GoLabelsString(it->second->labels) +
                        "];many-to-many matching not allowed: matching labels must be unique "
                        "on one side");
     }
