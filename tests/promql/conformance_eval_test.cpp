@@ -30,3 +30,19 @@ TEST(ConformanceEval, EveryScriptPasses) {
 
 }  // namespace
 }  // namespace vigil::promql
+
+namespace vigil::promql {
+namespace {
+
+// Range queries whose expected results were recorded from Prometheus 2.42
+// (see the file's header): values, label sets and errors must agree.
+TEST(ConformanceEval, RangeQueriesMatchPrometheus242) {
+  std::ostringstream out;
+  int rc = RunTestFiles({std::string(VIGIL_PROMQL_TESTDATA) + "/prometheus_2.42_range.test"},
+                        MemoryStorageFactory(), out);
+  std::cout << out.str();
+  EXPECT_EQ(rc, 0) << out.str();
+}
+
+}  // namespace
+}  // namespace vigil::promql
