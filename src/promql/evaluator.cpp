@@ -141,13 +141,24 @@ Result<Matrix> Evaluator::RangeEval(const Expr& node, std::span<const Expr* cons
     VIGIL_RETURN_IF_ERROR(CheckInterrupt());
     TimestampMs ts = StepTime(step);
     for (size_t i = 0; i < args.size(); ++i) {
-      vecs[i].clear();
+      // Reuse the previous step's samples (and their label buffers).
+      Vector& vec = vecs[i];
+      size_t n = 0;
       for (size_t j = 0; j < mats[i].size(); ++j) {
         const auto& pts = mats[i][j].points;
         size_t& c = cursors[i][j];
         while (c < pts.size() && pts[c].t < ts) ++c;
-        if (c < pts.size() && pts[c].t == ts) vecs[i].push_back({mats[i][j].labels, ts, pts[c].v});
+        if (c >= pts.size() || pts[c].t != ts) continue;
+        if (n < vec.size()) {
+          vec[n].labels = mats[i][j].labels;
+          vec[n].t = ts;
+          vec[n].v = pts[c].v;
+        } else {
+          vec.push_back({mats[i][j].labels, ts, pts[c].v});
+        }
+        ++n;
       }
+      vec.resize(n);
     }
     result.clear();
     VIGIL_RETURN_IF_ERROR((this->*fn)(node, vecs, step, &result));
