@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "db_impl.h"
+#include "store_keys.h"
 #include "vigil/base/log.h"
 
 namespace vigil::tsdb {
@@ -42,6 +43,19 @@ Status DBImpl::WriteFlush(std::vector<FlushItem>* items, std::vector<MemSeries*>
 
 Status DBImpl::FlushLocked() {
   auto start = std::chrono::steady_clock::now();
+  // Once the newest sample is in a later bucket than the one before it, open
+  // chunks that ended before that earlier bucket belong to series that went
+  // quiet: they are sealed and flushed too, so the head keeps no samples of
+  // idle series. Checked once per bucket.
+  TimestampMs newest = head_->newest();
+  if (newest != kMinTime) {
+    TimestampMs previous = BucketStart(newest, options_.chunk_range_ms);
+    if (previous >= kMinTime + options_.chunk_range_ms) previous -= options_.chunk_range_ms;
+    if (previous > sealed_before_) {
+      head_->SealBefore(previous);
+      sealed_before_ = previous;
+    }
+  }
   std::vector<MemSeries*> dirty = head_->TakeDirty();
   std::sort(dirty.begin(), dirty.end());
   dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());

@@ -70,14 +70,14 @@ Status DBImpl::OpenStore(std::optional<uint32_t>* version) {
   head_->set_min_valid_time(floor);
   // Persisted series come back first, with their watermarks, so the WAL
   // replay skips every sample RocksDB already holds.
-  return store_->LoadSeries([this](SeriesRef ref, model::Labels labels, TimestampMs first,
-                                   TimestampMs persisted) {
+  return store_->LoadSeries([this](SeriesRef ref, model::Labels labels,
+                                   const Store::Watermark& w) {
     MemSeries* s = head_->GetOrCreateWithRef(ref, labels);
     s->persisted.store(true);
-    if (persisted == kMinTime) return;
-    head_->RestoreWatermarks(s, persisted, 0, persisted);
+    if (w.max_t == kMinTime) return;
+    head_->RestoreWatermarks(s, w.max_t, w.last_v_bits, w.max_t);
     std::lock_guard lock(s->mu);
-    s->persisted_min_t = std::min(s->persisted_min_t, first);
+    s->persisted_min_t = std::min(s->persisted_min_t, w.min_t);
   });
 }
 

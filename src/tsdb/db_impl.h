@@ -55,6 +55,8 @@ class DBImpl final : public DB {
   std::unique_ptr<Store> store_;  // before wal_: replay needs the watermarks
   std::unique_ptr<Wal> wal_;
   std::mutex maintenance_mu_;  // one flush, checkpoint or retention pass at a time
+  // Open chunks ending before this were sealed (guarded by maintenance_mu_).
+  TimestampMs sealed_before_ = kMinTime;
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

@@ -132,6 +132,9 @@ Head::AppendOutcome Head::AppendCommitted(MemSeries* s, TimestampMs t, double v)
       }
       s->open->Append(t, v);
       s->max_t = t;
+      TimestampMs newest = newest_.load(std::memory_order_relaxed);
+      while (t > newest && !newest_.compare_exchange_weak(newest, t)) {
+      }
       s->last_v_bits = bits;
     }
   }
@@ -331,6 +334,23 @@ bool Head::HasSamplesIn(MemSeries* s, TimestampMs mint, TimestampMs maxt) const 
   }
   return s->open != nullptr && s->open->num_samples() > 0 && s->open->max_time() >= mint &&
          s->open->min_time() <= maxt;
+}
+
+size_t Head::SealBefore(TimestampMs t) {
+  size_t sealed = 0;
+  ForEachSeries([&](MemSeries* s) {
+    {
+      std::lock_guard lock(s->mu);
+      if (s->open == nullptr || s->open->num_samples() == 0 || s->open->max_time() >= t) return;
+      s->closed.push_back(ChunkRef{std::make_shared<const std::string>(s->open->bytes()),
+                                   s->open->min_time(), s->open->max_time()});
+      s->open.reset();
+    }
+    dirty_chunks_.fetch_add(1);
+    MarkDirty(s);
+    ++sealed;
+  });
+  return sealed;
 }
 
 TimestampMs Head::MaxTime() const {

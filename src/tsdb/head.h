@@ -183,6 +183,11 @@ class Head {
   bool HasSamplesIn(MemSeries* s, TimestampMs mint, TimestampMs maxt) const;
   // The newest committed sample time over all series (kMinTime: none).
   TimestampMs MaxTime() const;
+  // The same, kept as samples are appended (no walk).
+  TimestampMs newest() const { return newest_.load(std::memory_order_relaxed); }
+  // Closes every open chunk that ends before `t` (its series stopped
+  // receiving samples), so the flusher moves it to RocksDB. Returns how many.
+  size_t SealBefore(TimestampMs t);
 
  private:
   static constexpr size_t kStripes = 1024;
@@ -206,6 +211,7 @@ class Head {
   std::atomic<SeriesRef> next_ref_{1};
   std::atomic<uint64_t> next_seq_{0};
   std::atomic<TimestampMs> min_valid_time_{kMinTime};
+  std::atomic<TimestampMs> newest_{kMinTime};  // the newest sample appended
   PostingsIndex postings_;
 
   std::shared_mutex visibility_mu_;

@@ -9,6 +9,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <bit>
 #include <filesystem>
 #include <system_error>
 
@@ -146,7 +147,7 @@ class RocksStore final : public Store {
   }
 
   Status LoadSeries(
-      const std::function<void(SeriesRef, model::Labels, TimestampMs, TimestampMs)>& fn) override {
+      const std::function<void(SeriesRef, model::Labels, const Watermark&)>& fn) override {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kSeries]));
     std::unique_ptr<rocksdb::Iterator> wm(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kMeta]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -154,15 +155,16 @@ class RocksStore final : public Store {
       SeriesRef ref = GetFixed64BE(it->key().data());
       VIGIL_ASSIGN_OR_RETURN(model::Labels labels,
                              DecodeLabels(std::string_view(it->value().data(), it->value().size())));
-      TimestampMs max_t = kMinTime;
-      TimestampMs min_t = kMaxTime;
+      Watermark w;
       std::string wk = WatermarkKey(ref);
       wm->Seek(wk);
-      if (wm->Valid() && wm->key() == rocksdb::Slice(wk) && wm->value().size() == 16) {
-        max_t = GetTimeKey(wm->value().data());
-        min_t = GetTimeKey(wm->value().data() + 8);
+      if (wm->Valid() && wm->key() == rocksdb::Slice(wk)) {
+        if (wm->value().size() != 24) return Status(StatusCode::kCorruption, "malformed watermark");
+        w.max_t = GetTimeKey(wm->value().data());
+        w.min_t = GetTimeKey(wm->value().data() + 8);
+        w.last_v_bits = GetFixed64BE(wm->value().data() + 16);
       }
-      fn(ref, std::move(labels), min_t, max_t);
+      fn(ref, std::move(labels), w);
     }
     VIGIL_RETURN_IF_ERROR(Convert(wm->status(), "reading watermarks"));
     return Convert(it->status(), "loading series");
@@ -193,6 +195,13 @@ class RocksStore final : public Store {
       std::string wm;
       PutTimeKey(item.chunks.back().max_t, &wm);
       PutTimeKey(std::min(item.first_persisted, item.chunks.front().min_t), &wm);
+      // The newest value, so a restart can tell a repeated sample from a
+      // duplicate one at the watermark.
+      ChunkIterator last(*item.chunks.back().bytes);
+      uint64_t last_bits = 0;
+      while (last.Next()) last_bits = std::bit_cast<uint64_t>(last.v());
+      VIGIL_RETURN_IF_ERROR(last.status());
+      PutFixed64BE(last_bits, &wm);
       batch.Put(cfs_[kMeta], WatermarkKey(item.ref), wm);
     }
     rocksdb::WriteOptions wo;

@@ -70,11 +70,16 @@ class Store {
   // The retention floor: no persisted chunk starts before it (kMinTime: none).
   virtual Result<TimestampMs> MinTime() = 0;
 
-  // Calls fn for every persisted series with its watermarks: the start of
-  // its oldest persisted chunk and its newest persisted sample.
-  virtual Status LoadSeries(const std::function<void(SeriesRef, model::Labels,
-                                                     TimestampMs persisted_min_t,
-                                                     TimestampMs persisted_max_t)>& fn) = 0;
+  // A series' watermarks: where its oldest persisted chunk starts, and its
+  // newest persisted sample (time and value bits).
+  struct Watermark {
+    TimestampMs min_t = kMaxTime;
+    TimestampMs max_t = kMinTime;  // kMinTime: nothing persisted
+    uint64_t last_v_bits = 0;
+  };
+  // Calls fn for every persisted series with its watermarks.
+  virtual Status LoadSeries(
+      const std::function<void(SeriesRef, model::Labels, const Watermark&)>& fn) = 0;
 
   // Writes the chunks, new series (labels and postings) and the new
   // watermarks in one synced WriteBatch: all of it or nothing.

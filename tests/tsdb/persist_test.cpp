@@ -174,6 +174,35 @@ TEST_F(PersistTest, LabelNamesAndValuesOnlySeeSeriesInRange) {
   EXPECT_EQ(*(*all)->LabelValues("__name__", {}), (std::vector<std::string>{"early", "late"}));
 }
 
+TEST_F(PersistTest, IdleSeriesOpenChunksAreSealedAndFlushed) {
+  auto app = db_->NewAppender();
+  Labels idle = Labels::FromStrings({"__name__", "idle"});
+  Labels busy = Labels::FromStrings({"__name__", "busy"});
+  ASSERT_TRUE(app->Append(0, idle, 1000, 5).ok());
+  ASSERT_TRUE(app->Append(0, idle, 2000, 6).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  for (TimestampMs t = 0; t < 30'000; t += 1000) {
+    ASSERT_TRUE(app->Append(0, busy, t, 1).ok());
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  app.reset();
+  auto before = testutil::ReadAll(*db_, 0, 100'000);
+  ASSERT_TRUE(db_->Flush().ok());
+  // idle's only chunk (bucket [0, 10 s)) went to RocksDB with busy's 5 full
+  // ones; busy's open chunk (bucket [20, 30 s)) stays.
+  EXPECT_EQ(Metric("vigil_tsdb_chunks_persisted_total"), 6);
+  EXPECT_EQ(testutil::ReadAll(*db_, 0, 100'000), before);
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  Open();
+  EXPECT_EQ(testutil::ReadAll(*db_, 0, 100'000), before);
+  // The watermark kept the newest value: the same sample again is ignored,
+  // another value at its timestamp is a duplicate.
+  app = db_->NewAppender();
+  EXPECT_TRUE(app->Append(0, idle, 2000, 6).ok());
+  EXPECT_TRUE(IsDuplicate(app->Append(0, idle, 2000, 7).status()));
+  ASSERT_TRUE(app->Commit().ok());
+}
+
 TEST_F(PersistTest, SelectHintsNarrowTheRange) {
   Fill(2, 0, 3000);
   ASSERT_TRUE(db_->Flush().ok());
