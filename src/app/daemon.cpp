@@ -116,6 +116,8 @@ int Daemon::Run() {
   }
   tsdb::Options db_options;
   db_options.registry = &registry_;
+  db_options.retention_time_ms = options_.retention_time.count();
+  db_options.retention_size_bytes = static_cast<uint64_t>(options_.retention_size_bytes);
   Result<std::unique_ptr<tsdb::DB>> db = tsdb::DB::Open(options_.storage_path, db_options);
   if (!db.ok()) {
     log::Error("Cannot open the storage", {{"path", options_.storage_path},

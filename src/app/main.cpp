@@ -7,6 +7,7 @@
 #include "check.h"
 #include "daemon.h"
 #include "serve_options.h"
+#include "test_command.h"
 #include "tsdb_command.h"
 #include "vigil/base/build_info.h"
 #include "vigil/base/log.h"
@@ -25,6 +26,7 @@ Commands:
   check alertmanager-config FILE... Check standalone Alertmanager config files.
   check metrics [--content-type=T]  Check an exposition read from stdin (text
                                     format, or OpenMetrics with its content type).
+  test promql FILE|DIR...           Run PromQL test scripts (Prometheus's format).
   tsdb analyze [flags]              Series, samples, bytes per sample, top labels.
   tsdb dump [flags]                 Samples as text: labels value timestamp.
   help                              Show this help.
@@ -89,6 +91,7 @@ int Main(int argc, char** argv) {
   if (first == "serve") return Serve(rest);
   if (first == "check") return Check(rest);
   if (first == "tsdb") return TsdbCommand(rest);
+  if (first == "test") return TestCommand(rest);
   if (first.rfind("-", 0) == 0) return Serve(args);
   std::cerr << "vigil: error: unknown command \"" << first << "\", try --help\n";
   return 2;

@@ -1,17 +1,43 @@
 #include "serve_options.h"
 
 #include <boost/program_options.hpp>
+#include <charconv>
+#include <limits>
 #include <sstream>
 
 namespace vigil::app {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// "512MB", "10GB", "1TB": Prometheus's base-2 units (B, KB, MB, GB, TB, PB, EB).
+Result<int64_t> ParseByteSize(const std::string& text) {
+  static const std::pair<const char*, int> kUnits[] = {{"EB", 60}, {"PB", 50}, {"TB", 40},
+                                                       {"GB", 30}, {"MB", 20}, {"KB", 10},
+                                                       {"B", 0}};
+  for (const auto& [unit, shift] : kUnits) {
+    std::string_view u(unit);
+    if (text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
+      std::string digits = text.substr(0, text.size() - u.size());
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) break;
+      if (n > (std::numeric_limits<int64_t>::max() >> shift)) break;
+      return n << shift;
+    }
+  }
+  return InvalidArgument("invalid size \"" + text + "\" (want e.g. 512MB, 10GB)");
+}
+
+}  // namespace
+
 Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
   ServeCommandLine out;
   ServeOptions& o = out.options;
   std::string log_level = "info", log_format = "logfmt";
   std::string read_timeout = "5m", shutdown_timeout = "10s";
+  std::string retention_time, retention_size;
   po::options_description desc("Flags of vigil serve");
   desc.add_options()
       ("help,h", "Show this help.")
@@ -29,6 +55,10 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
        "How long in-flight requests may run after a shutdown signal.")
       ("storage.tsdb.path", po::value(&o.storage_path)->default_value(o.storage_path),
        "Base path for metrics storage.")
+      ("storage.tsdb.retention.time", po::value(&retention_time),
+       "How long to retain samples in storage. Defaults to 15d when no size limit is set.")
+      ("storage.tsdb.retention.size", po::value(&retention_size),
+       "Maximum number of bytes that can be stored for blocks, e.g. 512MB, 10GB (base 2).")
       ("log.level", po::value(&log_level)->default_value(log_level),
        "Only log messages with the given severity or above: debug, info, warn, error.")
       ("log.format", po::value(&log_format)->default_value(log_format),
@@ -55,6 +85,17 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
   Result<Duration> st = ParseDuration(shutdown_timeout);
   if (!st.ok()) return st.status().WithPrefix("--web.shutdown-timeout");
   o.shutdown_timeout = *st;
+  if (!retention_size.empty()) {
+    Result<int64_t> bytes = ParseByteSize(retention_size);
+    if (!bytes.ok()) return bytes.status().WithPrefix("--storage.tsdb.retention.size");
+    o.retention_size_bytes = *bytes;
+    if (retention_time.empty()) o.retention_time = Duration(0);  // size alone, as Prometheus
+  }
+  if (!retention_time.empty()) {
+    Result<Duration> t = ParseDuration(retention_time);
+    if (!t.ok()) return t.status().WithPrefix("--storage.tsdb.retention.time");
+    o.retention_time = *t;
+  }
   return out;
 }
 

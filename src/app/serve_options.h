@@ -15,6 +15,9 @@ struct ServeOptions {
   std::string config_file = "/etc/vigil/vigil.yml";
   std::string listen_address = "0.0.0.0:9090";
   std::string storage_path = "data/";
+  // As Prometheus: 15d unless a size limit alone is given; 0 = no limit.
+  Duration retention_time = std::chrono::hours(24 * 15);
+  int64_t retention_size_bytes = 0;
   log::Level log_level = log::Level::kInfo;
   log::Format log_format = log::Format::kLogfmt;
   bool enable_lifecycle = false;  // POST /-/reload and /-/quit

@@ -30,6 +30,10 @@ TEST(Cli, BadFlagsAreUsageErrors) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown log level"), std::string::npos);
   EXPECT_EQ(RunCommand({VIGIL_BINARY, "frobnicate"}).exit_code, 2);
+  r = RunCommand({VIGIL_BINARY, "--storage.tsdb.retention.size=99999999999999999999GB"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("invalid size"), std::string::npos) << r.output;
+  EXPECT_EQ(RunCommand({VIGIL_BINARY, "--storage.tsdb.retention.time=forever"}).exit_code, 2);
 }
 
 TEST(Cli, CheckConfigAcceptsTheShippedConfig) {

@@ -1,0 +1,14 @@
+// `vigil test promql FILE|DIR...`: runs PromQL test scripts (Prometheus's
+// promql test format) against the real storage engine, one throwaway data
+// directory per script.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigil::app {
+
+// `args` follow "test"; returns the exit code.
+int TestCommand(const std::vector<std::string>& args);
+
+}  // namespace vigil::app
