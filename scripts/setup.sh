@@ -28,3 +28,16 @@ if ((${#missing[@]} > 0)); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Test peers (real Prometheus tools to check compatibility against) are
+# unpacked under build/peers instead of installed, so no Prometheus service
+# gets started on this machine: `scripts/setup.sh --test-peers`.
+if [[ "${1:-}" == "--test-peers" ]]; then
+  peers="$(cd "$(dirname "$0")/.." && pwd)/build/peers"
+  if [[ ! -x "$peers/usr/bin/promtool" ]]; then
+    mkdir -p "$peers/debs"
+    (cd "$peers/debs" && apt-get download prometheus >/dev/null 2>&1 ||
+      { apt-get update -qq && apt-get download prometheus; })
+    dpkg-deb -x "$peers"/debs/prometheus_*.deb "$peers"
+  fi
+fi

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
+scripts/setup.sh --test-peers
 cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON >/dev/null
 cmake --build build/debug
 ctest --test-dir build/debug --output-on-failure --parallel 2 --timeout 600

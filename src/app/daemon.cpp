@@ -11,8 +11,10 @@
 #include "vigil/base/worker_pool.h"
 #include "vigil/http/instrument.h"
 #include "vigil/http/server.h"
+#include "vigil/promql/engine.h"
 #include "vigil/scrape/manager.h"
 #include "vigil/tsdb/db.h"
+#include "api_query.h"
 #include "web_routes.h"
 
 namespace vigil::app {
@@ -132,7 +134,19 @@ int Daemon::Run() {
   reloaders_ = {{"scrape", [&scrape_manager](const config::Config& c) {
                    return scrape_manager.ApplyConfig(c);
                  }}};
+  promql::EngineOptions engine_options;
+  engine_options.lookback_delta = options_.query_lookback_delta;
+  engine_options.timeout = options_.query_timeout;
+  engine_options.max_samples = options_.query_max_samples;
+  engine_options.max_concurrency = options_.query_max_concurrency;
+  engine_options.default_subquery_step = (*initial)->global.evaluation_interval;
+  promql::Engine engine(engine_options);
+  // Queries get threads of their own so a heavy one never delays scrapes.
+  WorkerPool query_workers(options_.worker_threads);
   http::Router router;
+  AddQueryRoutes({.storage = db->get(), .engine = &engine, .workers = &query_workers,
+                  .clock = &clock},
+                 &router);
   AddWebRoutes(
       WebContext{
           .registry = &registry_,
@@ -207,6 +221,7 @@ int Daemon::Run() {
   log::Info("Stopping scrape manager");
   scrape_manager.Stop();
   workers.Join();  // scrapes being appended finish and commit
+  query_workers.Join();
   boost::system::error_code ignored;
   signals.cancel(ignored);
   loop.Stop();

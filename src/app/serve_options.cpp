@@ -38,6 +38,7 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
   std::string log_level = "info", log_format = "logfmt";
   std::string read_timeout = "5m", shutdown_timeout = "10s";
   std::string retention_time, retention_size;
+  std::string lookback = "5m", query_timeout = "2m";
   po::options_description desc("Flags of vigil serve");
   desc.add_options()
       ("help,h", "Show this help.")
@@ -59,6 +60,15 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
        "How long to retain samples in storage. Defaults to 15d when no size limit is set.")
       ("storage.tsdb.retention.size", po::value(&retention_size),
        "Maximum number of bytes that can be stored for blocks, e.g. 512MB, 10GB (base 2).")
+      ("query.lookback-delta", po::value(&lookback)->default_value(lookback),
+       "The maximum lookback duration for retrieving metrics during expression evaluations.")
+      ("query.timeout", po::value(&query_timeout)->default_value(query_timeout),
+       "Maximum time a query may take before being aborted.")
+      ("query.max-samples", po::value(&o.query_max_samples)->default_value(o.query_max_samples),
+       "Maximum number of samples a single query can load into memory.")
+      ("query.max-concurrency",
+       po::value(&o.query_max_concurrency)->default_value(o.query_max_concurrency),
+       "Maximum number of queries executed concurrently.")
       ("log.level", po::value(&log_level)->default_value(log_level),
        "Only log messages with the given severity or above: debug, info, warn, error.")
       ("log.format", po::value(&log_format)->default_value(log_format),
@@ -85,6 +95,12 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
   Result<Duration> st = ParseDuration(shutdown_timeout);
   if (!st.ok()) return st.status().WithPrefix("--web.shutdown-timeout");
   o.shutdown_timeout = *st;
+  Result<Duration> lb = ParseDuration(lookback);
+  if (!lb.ok() || lb->count() <= 0) return InvalidArgument("--query.lookback-delta: bad duration");
+  o.query_lookback_delta = *lb;
+  Result<Duration> qt = ParseDuration(query_timeout);
+  if (!qt.ok() || qt->count() <= 0) return InvalidArgument("--query.timeout: bad duration");
+  o.query_timeout = *qt;
   if (!retention_size.empty()) {
     Result<int64_t> bytes = ParseByteSize(retention_size);
     if (!bytes.ok()) return bytes.status().WithPrefix("--storage.tsdb.retention.size");

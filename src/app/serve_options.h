@@ -24,6 +24,10 @@ struct ServeOptions {
   Duration read_timeout = std::chrono::minutes(5);
   Duration shutdown_timeout = std::chrono::seconds(10);
   size_t max_connections = 512;
+  Duration query_lookback_delta = std::chrono::minutes(5);
+  Duration query_timeout = std::chrono::minutes(2);
+  int64_t query_max_samples = 50'000'000;
+  int query_max_concurrency = 20;
   int io_threads = 2;
   int worker_threads = 2;  // parsing and appending scrapes
 };

@@ -1,0 +1,287 @@
+#include "api_query.h"
+
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "vigil/promql/parser.h"
+#include "vigil/promql/printer.h"
+
+namespace vigil::app {
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr TimestampMs kMinTime = std::numeric_limits<int64_t>::min() / 2;
+constexpr TimestampMs kMaxTime = std::numeric_limits<int64_t>::max() / 2;
+
+http::Response ApiError(promql::ErrorType type, const std::string& message) {
+  int code = 500;
+  switch (type) {
+    case promql::ErrorType::kBadData: code = 400; break;
+    case promql::ErrorType::kExecution: code = 422; break;
+    case promql::ErrorType::kTimeout:
+    case promql::ErrorType::kCanceled: code = 503; break;
+    default: break;
+  }
+  ordered_json body = {{"status", "error"},
+                       {"errorType", promql::ErrorTypeName(type)},
+                       {"error", message}};
+  return http::Response::Json(code, body.dump());
+}
+
+http::Response BadData(const std::string& message) {
+  return ApiError(promql::ErrorType::kBadData, message);
+}
+
+http::Response Success(ordered_json data) {
+  ordered_json body = {{"status", "success"}, {"data", std::move(data)}};
+  return http::Response::Json(200, body.dump());
+}
+
+// Unix seconds with the fraction Prometheus writes (1435781451.781).
+ordered_json TimeJson(TimestampMs t) {
+  return ordered_json(static_cast<double>(t) / 1000.0);
+}
+
+ordered_json MetricJson(const model::Labels& labels) {
+  ordered_json out = ordered_json::object();
+  for (const model::Label& l : labels) out[std::string(l.name)] = std::string(l.value);
+  return out;
+}
+
+ordered_json ResultJson(const promql::QueryValue& value) {
+  if (const auto* s = std::get_if<promql::Scalar>(&value)) {
+    return {{"resultType", "scalar"}, {"result", {TimeJson(s->t), FormatApiValue(s->v)}}};
+  }
+  if (const auto* s = std::get_if<promql::String>(&value)) {
+    return {{"resultType", "string"}, {"result", {TimeJson(s->t), s->v}}};
+  }
+  if (const auto* v = std::get_if<promql::Vector>(&value)) {
+    ordered_json result = ordered_json::array();
+    for (const promql::Sample& s : *v) {
+      result.push_back({{"metric", MetricJson(s.labels)},
+                        {"value", {TimeJson(s.t), FormatApiValue(s.v)}}});
+    }
+    return {{"resultType", "vector"}, {"result", std::move(result)}};
+  }
+  ordered_json result = ordered_json::array();
+  for (const promql::Series& s : std::get<promql::Matrix>(value)) {
+    ordered_json values = ordered_json::array();
+    for (const promql::Point& p : s.points) values.push_back({TimeJson(p.t), FormatApiValue(p.v)});
+    result.push_back({{"metric", MetricJson(s.labels)}, {"values", std::move(values)}});
+  }
+  return {{"resultType", "matrix"}, {"result", std::move(result)}};
+}
+
+Result<TimestampMs> TimeOr(const http::Request& r, std::string_view name, TimestampMs fallback) {
+  if (!r.HasFormValue(name)) return fallback;
+  Result<TimestampMs> t = ParseTimeParam(r.FormValue(name));
+  if (!t.ok()) {
+    return InvalidArgument("invalid parameter \"" + std::string(name) + "\": " +
+                           t.status().message());
+  }
+  return t;
+}
+
+// The matchers of every match[] selector.
+Result<std::vector<std::vector<model::Matcher>>> MatchParams(const http::Request& r) {
+  std::vector<std::vector<model::Matcher>> out;
+  for (const std::string& m : r.FormValues("match[]")) {
+    auto matchers = promql::ParseMetricSelector(m);
+    if (!matchers.ok()) return matchers.status();
+    out.push_back(std::move(*matchers));
+  }
+  return out;
+}
+
+// Runs `work` on the query pool and answers with its response.
+void OnWorkers(const QueryApiContext& ctx, http::Respond respond,
+               std::function<http::Response()> work) {
+  ctx.workers->Post([respond = std::move(respond), work = std::move(work)] { respond(work()); });
+}
+
+http::Response Query(const QueryApiContext& ctx, const http::Request& r) {
+  Result<TimestampMs> t = TimeOr(r, "time", ctx.clock->Now());
+  if (!t.ok()) return BadData(t.status().message());
+  Result<promql::QueryResult> res = ctx.engine->Instant(*ctx.storage, r.FormValue("query"), *t);
+  if (!res.ok()) return ApiError(promql::ErrorTypeOf(res.status()), res.status().message());
+  return Success(ResultJson(res->value));
+}
+
+http::Response QueryRange(const QueryApiContext& ctx, const http::Request& r) {
+  Result<TimestampMs> start = ParseTimeParam(r.FormValue("start"));
+  if (!start.ok()) return BadData("invalid parameter \"start\": " + start.status().message());
+  Result<TimestampMs> end = ParseTimeParam(r.FormValue("end"));
+  if (!end.ok()) return BadData("invalid parameter \"end\": " + end.status().message());
+  if (*end < *start) return BadData("end timestamp must not be before start time");
+  Result<Duration> step = ParseDurationParam(r.FormValue("step"));
+  if (!step.ok()) return BadData("invalid parameter \"step\": " + step.status().message());
+  if (step->count() <= 0) {
+    return BadData(
+        "zero or negative query resolution step widths are not accepted. Try a positive integer");
+  }
+  if ((*end - *start) / step->count() > 11000) {
+    return BadData(
+        "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
+        "resolution (?step=XX)");
+  }
+  Result<promql::QueryResult> res =
+      ctx.engine->Range(*ctx.storage, r.FormValue("query"), *start, *end, *step);
+  if (!res.ok()) return ApiError(promql::ErrorTypeOf(res.status()), res.status().message());
+  return Success(ResultJson(res->value));
+}
+
+http::Response Series(const QueryApiContext& ctx, const http::Request& r) {
+  auto sets = MatchParams(r);
+  if (!sets.ok()) return BadData(sets.status().message());
+  if (sets->empty()) return BadData("no match[] parameter provided");
+  Result<TimestampMs> start = TimeOr(r, "start", kMinTime);
+  if (!start.ok()) return BadData(start.status().message());
+  Result<TimestampMs> end = TimeOr(r, "end", kMaxTime);
+  if (!end.ok()) return BadData(end.status().message());
+  auto querier = ctx.storage->NewQuerier(*start, *end);
+  if (!querier.ok()) return ApiError(promql::ErrorType::kInternal, querier.status().message());
+  std::set<model::Labels> found;
+  for (const auto& matchers : *sets) {
+    auto set = (*querier)->Select(true, nullptr, matchers);
+    while (set->Next()) found.insert(set->At().labels());
+    if (!set->status().ok()) return ApiError(promql::ErrorType::kInternal, set->status().message());
+  }
+  ordered_json data = ordered_json::array();
+  for (const model::Labels& l : found) data.push_back(MetricJson(l));
+  return Success(std::move(data));
+}
+
+// /api/v1/labels and /api/v1/label/<name>/values share everything but the call.
+http::Response LabelsOrValues(const QueryApiContext& ctx, const http::Request& r,
+                              const std::string* name) {
+  auto sets = MatchParams(r);
+  if (!sets.ok()) return BadData(sets.status().message());
+  if (sets->empty()) sets->push_back({});
+  Result<TimestampMs> start = TimeOr(r, "start", kMinTime);
+  if (!start.ok()) return BadData(start.status().message());
+  Result<TimestampMs> end = TimeOr(r, "end", kMaxTime);
+  if (!end.ok()) return BadData(end.status().message());
+  auto querier = ctx.storage->NewQuerier(*start, *end);
+  if (!querier.ok()) return ApiError(promql::ErrorType::kInternal, querier.status().message());
+  std::set<std::string> values;
+  for (const auto& matchers : *sets) {
+    auto got = name ? (*querier)->LabelValues(*name, matchers) : (*querier)->LabelNames(matchers);
+    if (!got.ok()) return ApiError(promql::ErrorType::kInternal, got.status().message());
+    values.insert(got->begin(), got->end());
+  }
+  ordered_json data = ordered_json::array();
+  size_t limit = 0;
+  if (r.HasFormValue("limit")) {
+    auto [ptr, ec] = std::from_chars(r.FormValue("limit").data(),
+                                     r.FormValue("limit").data() + r.FormValue("limit").size(),
+                                     limit);
+    if (ec != std::errc()) return BadData("limit must be a number");
+  }
+  for (const std::string& v : values) {
+    if (limit > 0 && data.size() >= limit) break;
+    data.push_back(v);
+  }
+  return Success(std::move(data));
+}
+
+}  // namespace
+
+std::string FormatApiValue(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+Result<TimestampMs> ParseTimeParam(std::string_view text) {
+  std::string s(text);
+  double secs = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), secs);
+  if (!s.empty() && ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(secs)) {
+    return static_cast<TimestampMs>(std::llround(secs * 1000));
+  }
+  // RFC 3339: 2006-01-02T15:04:05[.frac](Z|±hh:mm)
+  std::tm tm{};
+  const char* rest = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (rest == nullptr) {
+    return InvalidArgument("cannot parse \"" + s + "\" to a valid timestamp");
+  }
+  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  if (*rest == '.') {
+    int64_t frac = 0, scale = 1000;
+    ++rest;
+    while (*rest >= '0' && *rest <= '9') {
+      if (scale > 1) {
+        scale /= 10;
+        frac += (*rest - '0') * scale;
+      }
+      ++rest;
+    }
+    ms += frac;
+  }
+  if (*rest == 'Z' && rest[1] == '\0') return ms;
+  int sign = *rest == '+' ? 1 : (*rest == '-' ? -1 : 0);
+  int hh = 0, mm = 0;
+  if (sign != 0 && std::sscanf(rest + 1, "%2d:%2d", &hh, &mm) == 2 && std::strlen(rest) == 6) {
+    return ms - sign * (hh * 3600 + mm * 60) * 1000LL;
+  }
+  return InvalidArgument("cannot parse \"" + s + "\" to a valid timestamp");
+}
+
+Result<Duration> ParseDurationParam(std::string_view text) {
+  std::string s(text);
+  double secs = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), secs);
+  if (!s.empty() && ec == std::errc() && ptr == s.data() + s.size()) {
+    if (!std::isfinite(secs) || secs * 1000 > static_cast<double>(kMaxTime)) {
+      return InvalidArgument("cannot parse \"" + s + "\" to a valid duration. It overflows int64");
+    }
+    return Duration(std::llround(secs * 1000));
+  }
+  Result<Duration> d = ParseDuration(s);
+  if (!d.ok()) return InvalidArgument("cannot parse \"" + s + "\" to a valid duration");
+  return d;
+}
+
+void AddQueryRoutes(const QueryApiContext& ctx, http::Router* router) {
+  router->Handle({"GET", "POST"}, "/api/v1/query",
+                 [ctx](const http::Request& r, http::Respond respond) {
+                   OnWorkers(ctx, std::move(respond), [ctx, &r] { return Query(ctx, r); });
+                 });
+  router->Handle({"GET", "POST"}, "/api/v1/query_range",
+                 [ctx](const http::Request& r, http::Respond respond) {
+                   OnWorkers(ctx, std::move(respond), [ctx, &r] { return QueryRange(ctx, r); });
+                 });
+  router->Handle({"GET", "POST"}, "/api/v1/series",
+                 [ctx](const http::Request& r, http::Respond respond) {
+                   OnWorkers(ctx, std::move(respond), [ctx, &r] { return Series(ctx, r); });
+                 });
+  router->Handle({"GET", "POST"}, "/api/v1/labels",
+                 [ctx](const http::Request& r, http::Respond respond) {
+                   OnWorkers(ctx, std::move(respond),
+                             [ctx, &r] { return LabelsOrValues(ctx, r, nullptr); });
+                 });
+  router->Handle({"GET"}, "/api/v1/label/:name/values",
+                 [ctx](const http::Request& r, http::Respond respond) {
+                   OnWorkers(ctx, std::move(respond), [ctx, &r] {
+                     const std::string& name = r.path_params.at("name");
+                     if (!model::IsValidLabelName(name)) {
+                       return BadData("invalid label name: \"" + name + "\"");
+                     }
+                     return LabelsOrValues(ctx, r, &name);
+                   });
+                 });
+  router->HandleSync({"GET", "POST"}, "/api/v1/format_query", [](const http::Request& r) {
+    auto expr = promql::ParseExpr(r.FormValue("query"));
+    if (!expr.ok()) return BadData(expr.status().message());
+    return Success(promql::Format(**expr));
+  });
+}
+
+}  // namespace vigil::app
