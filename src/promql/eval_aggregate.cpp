@@ -76,10 +76,8 @@ double Quantile(double q, std::vector<double>& values) {
          values[static_cast<size_t>(upper)] * weight;
 }
 
-Status Evaluator::AggregateStep(const Expr& node, std::span<const Vector> args, size_t step,
-                                Vector* out) {
-  const auto& e = As<AggregateExpr>(node);
-  (void)step;
+Status Evaluator::AggregateStep(const AggregateExpr& e, LabelCache* cache,
+                                std::span<const Vector> args, size_t step, Vector* out) {
   const Vector& vec = args[1];
   std::vector<std::string> grouping = e.grouping;
   std::sort(grouping.begin(), grouping.end());
@@ -107,20 +105,36 @@ Status Evaluator::AggregateStep(const Expr& node, std::span<const Vector> args, 
       std::sort(grouping.begin(), grouping.end());
     }
   }
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<uint64_t, size_t> index;
   std::vector<Group> groups;
   for (const Sample& s : vec) {
-    model::Labels metric = s.labels;
+    // The group of this series: memoized per series, except for
+    // count_values whose grouping depends on the value.
+    const std::pair<uint64_t, model::Labels>* group;
+    std::pair<uint64_t, model::Labels> uncached;
     if (e.op == AggregateOp::kCountValues) {
-      model::LabelsBuilder b(metric);
+      model::LabelsBuilder b(s.labels);
       b.Set(value_label, FormatGoFloatF(s.v));
-      metric = b.Build();
+      model::Labels metric = b.Build();
+      uncached = {std::hash<std::string>{}(GroupingKey(metric, grouping, e.without)),
+                  GroupLabels(metric, grouping, e.without)};
+      group = &uncached;
+    } else {
+      uint64_t h = s.labels.Hash();
+      auto git = cache->groups.find(h);
+      if (git == cache->groups.end()) {
+        git = cache->groups
+                  .emplace(h, std::make_pair(
+                                  std::hash<std::string>{}(GroupingKey(s.labels, grouping, e.without)),
+                                  GroupLabels(s.labels, grouping, e.without)))
+                  .first;
+      }
+      group = &git->second;
     }
-    std::string key = GroupingKey(metric, grouping, e.without);
-    auto [it, inserted] = index.try_emplace(std::move(key), groups.size());
+    auto [it, inserted] = index.try_emplace(group->first, groups.size());
     if (inserted) {
       Group g;
-      g.labels = GroupLabels(metric, grouping, e.without);
+      g.labels = group->second;
       g.value = s.v;
       g.mean = s.v;
       g.count = 1;
@@ -251,7 +265,10 @@ Result<Matrix> Evaluator::EvalAggregate(const AggregateExpr& e) {
   const Expr* param = e.param.get();
   if (param != nullptr && param->type() == ValueType::kString) param = nullptr;
   const Expr* args[] = {param, e.expr.get()};
-  return RangeEval(e, args, &Evaluator::AggregateStep);
+  LabelCache cache;
+  return RangeEval(args, [&](std::span<const Vector> v, size_t step, Vector* out) {
+    return AggregateStep(e, &cache, v, step, out);
+  });
 }
 
 }  // namespace vigil::promql::internal

@@ -117,6 +117,24 @@ model::Labels ResultMetric(const model::Labels& lhs, const model::Labels& rhs, B
   return b.Build();
 }
 
+// The signature hash of `l` for matching, memoized in `memo`.
+uint64_t SignatureHash(const model::Labels& l, const VectorMatching& m,
+                       std::unordered_map<uint64_t, uint64_t>* memo) {
+  uint64_t h = l.Hash();
+  auto it = memo->find(h);
+  if (it != memo->end()) return it->second;
+  uint64_t sig = std::hash<std::string>{}(Signature(l, m));
+  memo->emplace(h, sig);
+  return sig;
+}
+
+const model::Labels& DroppedName(const model::Labels& l, LabelCache* cache) {
+  uint64_t h = l.Hash();
+  auto it = cache->labels.find(h);
+  if (it == cache->labels.end()) it = cache->labels.emplace(h, DropMetricName(l)).first;
+  return it->second;
+}
+
 }  // namespace
 
 double ScalarBinop(BinaryOp op, double l, double r) {
@@ -126,14 +144,16 @@ double ScalarBinop(BinaryOp op, double l, double r) {
 }
 
 Status VectorBinop(BinaryOp op, const Vector& lhs_in, const Vector& rhs_in,
-                   const VectorMatching& m, bool return_bool, Vector* out) {
+                   const VectorMatching& m, bool return_bool, LabelCache* cache, Vector* out) {
   const bool swap = m.card == Cardinality::kOneToMany;
   const Vector& lhs = swap ? rhs_in : lhs_in;
   const Vector& rhs = swap ? lhs_in : rhs_in;
-  std::unordered_map<std::string, const Sample*> right;
+  auto& lhs_memo = swap ? cache->rhs_key : cache->lhs_key;
+  auto& rhs_memo = swap ? cache->lhs_key : cache->rhs_key;
+  std::unordered_map<uint64_t, const Sample*> right;
   right.reserve(rhs.size());
   for (const Sample& rs : rhs) {
-    auto [it, inserted] = right.try_emplace(Signature(rs.labels, m), &rs);
+    auto [it, inserted] = right.try_emplace(SignatureHash(rs.labels, m, &rhs_memo), &rs);
     if (!inserted) {
       return ExecError("found duplicate series for the match group " +
                        GoLabelsString(MatchLabels(rs.labels, m)) + " on the " +
@@ -143,9 +163,9 @@ Status VectorBinop(BinaryOp op, const Vector& lhs_in, const Vector& rhs_in,
                        "on one side");
     }
   }
-  std::unordered_map<std::string, std::unordered_set<std::string>> matched;
+  std::unordered_map<uint64_t, std::unordered_set<uint64_t>> matched;
   for (const Sample& ls : lhs) {
-    std::string sig = Signature(ls.labels, m);
+    uint64_t sig = SignatureHash(ls.labels, m, &lhs_memo);
     auto it = right.find(sig);
     if (it == right.end()) continue;
     const Sample& rs = *it->second;
@@ -157,29 +177,37 @@ Status VectorBinop(BinaryOp op, const Vector& lhs_in, const Vector& rhs_in,
     } else if (!keep) {
       continue;
     }
-    model::Labels metric = ResultMetric(ls.labels, rs.labels, op, m);
-    if (return_bool) metric = DropMetricName(metric);
-    auto mit = matched.find(sig);
+    uint64_t lh = ls.labels.Hash(), rh = rs.labels.Hash();
+    uint64_t key = lh ^ (rh + 0x9e3779b97f4a7c15ULL + (lh << 6) + (lh >> 2));
+    auto mit = cache->labels.find(key);
+    if (mit == cache->labels.end()) {
+      model::Labels metric = ResultMetric(ls.labels, rs.labels, op, m);
+      if (return_bool) metric = DropMetricName(metric);
+      mit = cache->labels.emplace(key, std::move(metric)).first;
+    }
+    const model::Labels& metric = mit->second;
+    auto sit = matched.find(sig);
     if (m.card == Cardinality::kOneToOne) {
-      if (mit != matched.end()) {
+      if (sit != matched.end()) {
         return ExecError(
             "multiple matches for labels: many-to-one matching must be explicit "
             "(group_left/group_right)");
       }
-      matched.emplace(std::move(sig), std::unordered_set<std::string>{});
+      matched.emplace(sig, std::unordered_set<uint64_t>{});
     } else {
-      if (mit == matched.end()) mit = matched.emplace(std::move(sig), std::unordered_set<std::string>{}).first;
-      if (!mit->second.insert(metric.encoded()).second) {
+      if (sit == matched.end()) sit = matched.emplace(sig, std::unordered_set<uint64_t>{}).first;
+      if (!sit->second.insert(metric.Hash()).second) {
         return ExecError("multiple matches for labels: grouping labels must ensure unique matches");
       }
     }
-    out->push_back({std::move(metric), ls.t, value});
+    out->push_back({metric, ls.t, value});
   }
   return Status::Ok();
 }
 
 void VectorScalarBinop(BinaryOp op, const Vector& lhs, double scalar, bool swap,
-                       bool return_bool, Vector* out) {
+                       bool return_bool, LabelCache* cache, Vector* out) {
+  const bool drop = ShouldDropMetricName(op) || return_bool;
   for (const Sample& s : lhs) {
     double lv = s.v, rv = scalar;
     if (swap) std::swap(lv, rv);
@@ -190,21 +218,21 @@ void VectorScalarBinop(BinaryOp op, const Vector& lhs, double scalar, bool swap,
       keep = true;
     }
     if (!keep) continue;
-    Sample r{s.labels, s.t, value};
-    if (ShouldDropMetricName(op) || return_bool) r.labels = DropMetricName(r.labels);
-    out->push_back(std::move(r));
+    out->push_back({drop ? DroppedName(s.labels, cache) : s.labels, s.t, value});
   }
 }
 
 void SetBinop(BinaryOp op, const Vector& lhs, const Vector& rhs, const VectorMatching& m,
-              Vector* out) {
+              LabelCache* cache, Vector* out) {
+  auto lsig = [&](const Sample& s) { return SignatureHash(s.labels, m, &cache->lhs_key); };
+  auto rsig = [&](const Sample& s) { return SignatureHash(s.labels, m, &cache->rhs_key); };
   switch (op) {
     case BinaryOp::kAnd: {
       if (lhs.empty() || rhs.empty()) return;
-      std::unordered_set<std::string> sigs;
-      for (const Sample& s : rhs) sigs.insert(Signature(s.labels, m));
+      std::unordered_set<uint64_t> sigs;
+      for (const Sample& s : rhs) sigs.insert(rsig(s));
       for (const Sample& s : lhs) {
-        if (sigs.count(Signature(s.labels, m)) != 0) out->push_back(s);
+        if (sigs.count(lsig(s)) != 0) out->push_back(s);
       }
       return;
     }
@@ -214,13 +242,13 @@ void SetBinop(BinaryOp op, const Vector& lhs, const Vector& rhs, const VectorMat
         out->insert(out->end(), rhs.begin(), rhs.end());
         return;
       }
-      std::unordered_set<std::string> sigs;
+      std::unordered_set<uint64_t> sigs;
       for (const Sample& s : lhs) {
-        sigs.insert(Signature(s.labels, m));
+        sigs.insert(lsig(s));
         out->push_back(s);
       }
       for (const Sample& s : rhs) {
-        if (sigs.count(Signature(s.labels, m)) == 0) out->push_back(s);
+        if (sigs.count(rsig(s)) == 0) out->push_back(s);
       }
       return;
     }
@@ -229,10 +257,10 @@ void SetBinop(BinaryOp op, const Vector& lhs, const Vector& rhs, const VectorMat
         out->insert(out->end(), lhs.begin(), lhs.end());
         return;
       }
-      std::unordered_set<std::string> sigs;
-      for (const Sample& s : rhs) sigs.insert(Signature(s.labels, m));
+      std::unordered_set<uint64_t> sigs;
+      for (const Sample& s : rhs) sigs.insert(rsig(s));
       for (const Sample& s : lhs) {
-        if (sigs.count(Signature(s.labels, m)) == 0) out->push_back(s);
+        if (sigs.count(lsig(s)) == 0) out->push_back(s);
       }
       return;
     }
@@ -241,9 +269,8 @@ void SetBinop(BinaryOp op, const Vector& lhs, const Vector& rhs, const VectorMat
   }
 }
 
-Status Evaluator::BinaryStep(const Expr& node, std::span<const Vector> args, size_t step,
-                             Vector* out) {
-  const auto& e = As<BinaryExpr>(node);
+Status Evaluator::BinaryStep(const BinaryExpr& e, LabelCache* cache,
+                             std::span<const Vector> args, size_t step, Vector* out) {
   TimestampMs ts = StepTime(step);
   ValueType lt = e.lhs->type(), rt = e.rhs->type();
   if (lt == ValueType::kScalar && rt == ValueType::kScalar) {
@@ -252,26 +279,30 @@ Status Evaluator::BinaryStep(const Expr& node, std::span<const Vector> args, siz
     return Status::Ok();
   }
   if (lt == ValueType::kVector && rt == ValueType::kVector) {
-    const VectorMatching& m = *e.matching;
+    static const VectorMatching kDefault;
+    const VectorMatching& m = e.matching ? *e.matching : kDefault;
     if (IsSetOperator(e.op)) {
-      SetBinop(e.op, args[0], args[1], m, out);
+      SetBinop(e.op, args[0], args[1], m, cache, out);
       return Status::Ok();
     }
-    return VectorBinop(e.op, args[0], args[1], m, e.return_bool, out);
+    return VectorBinop(e.op, args[0], args[1], m, e.return_bool, cache, out);
   }
   if (lt == ValueType::kVector) {
     if (args[1].empty()) return Status::Ok();
-    VectorScalarBinop(e.op, args[0], args[1][0].v, false, e.return_bool, out);
+    VectorScalarBinop(e.op, args[0], args[1][0].v, false, e.return_bool, cache, out);
   } else {
     if (args[0].empty()) return Status::Ok();
-    VectorScalarBinop(e.op, args[1], args[0][0].v, true, e.return_bool, out);
+    VectorScalarBinop(e.op, args[1], args[0][0].v, true, e.return_bool, cache, out);
   }
   return Status::Ok();
 }
 
 Result<Matrix> Evaluator::EvalBinary(const BinaryExpr& e) {
   const Expr* args[] = {e.lhs.get(), e.rhs.get()};
-  return RangeEval(e, args, &Evaluator::BinaryStep);
+  LabelCache cache;
+  return RangeEval(args, [&](std::span<const Vector> v, size_t step, Vector* out) {
+    return BinaryStep(e, &cache, v, step, out);
+  });
 }
 
 }  // namespace vigil::promql::internal

@@ -53,7 +53,9 @@ Result<Matrix> Evaluator::EvalCall(const Call& e) {
   }
   std::vector<const Expr*> args;
   for (const ExprPtr& a : e.args) args.push_back(a.get());
-  return RangeEval(e, args, &Evaluator::CallStep);
+  return RangeEval(args, [&](std::span<const Vector> v, size_t step, Vector* out) {
+    return CallStep(e, v, step, out);
+  });
 }
 
 Result<Matrix> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {

@@ -121,8 +121,7 @@ Result<Matrix> Evaluator::Eval(const Expr& e) {
   return Internal("unknown expression kind");
 }
 
-Result<Matrix> Evaluator::RangeEval(const Expr& node, std::span<const Expr* const> args,
-                                    StepFn fn) {
+Result<Matrix> Evaluator::RangeEval(std::span<const Expr* const> args, const StepFn& fn) {
   std::vector<Matrix> mats(args.size());
   int64_t input_points = 0;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -161,7 +160,7 @@ Result<Matrix> Evaluator::RangeEval(const Expr& node, std::span<const Expr* cons
       vec.resize(n);
     }
     result.clear();
-    VIGIL_RETURN_IF_ERROR((this->*fn)(node, vecs, step, &result));
+    VIGIL_RETURN_IF_ERROR(fn(vecs, step, &result));
     if (ContainsSameLabelset(result)) return DuplicateLabelsetError();
     VIGIL_RETURN_IF_ERROR(AddSamples(static_cast<int64_t>(result.size())));
     if (steps == 1) {

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <unordered_map>
 #include <span>
 #include <string>
 #include <vector>
@@ -47,6 +49,16 @@ Status DuplicateLabelsetError();
 inline constexpr std::string_view kTooManySamplesMessage =
     "query processing would load too many samples into memory in query execution";
 
+// Per-node memo of what depends only on a series' labels (match
+// signatures, group keys, result labels), so a range evaluation computes it
+// once per series rather than once per step. Keyed by Labels::Hash().
+struct LabelCache {
+  std::unordered_map<uint64_t, uint64_t> lhs_key;
+  std::unordered_map<uint64_t, uint64_t> rhs_key;
+  std::unordered_map<uint64_t, model::Labels> labels;
+  std::unordered_map<uint64_t, std::pair<uint64_t, model::Labels>> groups;
+};
+
 class Evaluator {
  public:
   Evaluator(QueryContext* ctx, TimestampMs start, TimestampMs end, int64_t interval)
@@ -65,12 +77,11 @@ class Evaluator {
   Status AddSamples(int64_t n);
 
  private:
-  using StepFn = Status (Evaluator::*)(const Expr& node, std::span<const Vector> args,
-                                       size_t step, Vector* out);
+  using StepFn = std::function<Status(std::span<const Vector> args, size_t step, Vector* out)>;
 
   // Evaluates `args` over the range, then calls fn once per step with each
   // argument's vector at that step, and assembles the outputs.
-  Result<Matrix> RangeEval(const Expr& node, std::span<const Expr* const> args, StepFn fn);
+  Result<Matrix> RangeEval(std::span<const Expr* const> args, const StepFn& fn);
 
   TimestampMs ResolveAt(const AtModifier& at, TimestampMs ts) const;
   Result<Matrix> EvalVectorSelector(const VectorSelector& vs);
@@ -89,8 +100,10 @@ class Evaluator {
   Result<Matrix> EvalCall(const Call& e);
   Result<Matrix> EvalRangeCall(const Call& e, size_t matrix_arg);
 
-  Status BinaryStep(const Expr& node, std::span<const Vector> args, size_t step, Vector* out);
-  Status AggregateStep(const Expr& node, std::span<const Vector> args, size_t step, Vector* out);
+  Status BinaryStep(const BinaryExpr& e, LabelCache* cache, std::span<const Vector> args,
+                    size_t step, Vector* out);
+  Status AggregateStep(const AggregateExpr& e, LabelCache* cache, std::span<const Vector> args,
+                       size_t step, Vector* out);
   Status CallStep(const Expr& node, std::span<const Vector> args, size_t step, Vector* out);
 
   QueryContext* ctx_;
