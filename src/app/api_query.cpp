@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <variant>
 
 #include "vigil/promql/parser.h"
 #include "vigil/promql/printer.h"
@@ -98,6 +99,19 @@ Result<std::vector<std::vector<model::Matcher>>> MatchParams(const http::Request
   return out;
 }
 
+// A querier over the request's [start, end] (all time when absent), or the
+// error response to send.
+std::variant<std::unique_ptr<tsdb::Querier>, http::Response> RangeQuerier(
+    const QueryApiContext& ctx, const http::Request& r) {
+  Result<TimestampMs> start = TimeOr(r, "start", kMinTime);
+  if (!start.ok()) return BadData(start.status().message());
+  Result<TimestampMs> end = TimeOr(r, "end", kMaxTime);
+  if (!end.ok()) return BadData(end.status().message());
+  auto querier = ctx.storage->NewQuerier(*start, *end);
+  if (!querier.ok()) return ApiError(promql::ErrorType::kInternal, querier.status().message());
+  return std::move(*querier);
+}
+
 // Runs `work` on the query pool and answers with its response.
 void OnWorkers(const QueryApiContext& ctx, http::Respond respond,
                std::function<http::Response()> work) {
@@ -139,15 +153,12 @@ http::Response Series(const QueryApiContext& ctx, const http::Request& r) {
   auto sets = MatchParams(r);
   if (!sets.ok()) return BadData(sets.status().message());
   if (sets->empty()) return BadData("no match[] parameter provided");
-  Result<TimestampMs> start = TimeOr(r, "start", kMinTime);
-  if (!start.ok()) return BadData(start.status().message());
-  Result<TimestampMs> end = TimeOr(r, "end", kMaxTime);
-  if (!end.ok()) return BadData(end.status().message());
-  auto querier = ctx.storage->NewQuerier(*start, *end);
-  if (!querier.ok()) return ApiError(promql::ErrorType::kInternal, querier.status().message());
+  auto querier = RangeQuerier(ctx, r);
+  if (auto* error = std::get_if<http::Response>(&querier)) return std::move(*error);
+  auto& q = std::get<std::unique_ptr<tsdb::Querier>>(querier);
   std::set<model::Labels> found;
   for (const auto& matchers : *sets) {
-    auto set = (*querier)->Select(true, nullptr, matchers);
+    auto set = q->Select(true, nullptr, matchers);
     while (set->Next()) found.insert(set->At().labels());
     if (!set->status().ok()) return ApiError(promql::ErrorType::kInternal, set->status().message());
   }
@@ -162,15 +173,12 @@ http::Response LabelsOrValues(const QueryApiContext& ctx, const http::Request& r
   auto sets = MatchParams(r);
   if (!sets.ok()) return BadData(sets.status().message());
   if (sets->empty()) sets->push_back({});
-  Result<TimestampMs> start = TimeOr(r, "start", kMinTime);
-  if (!start.ok()) return BadData(start.status().message());
-  Result<TimestampMs> end = TimeOr(r, "end", kMaxTime);
-  if (!end.ok()) return BadData(end.status().message());
-  auto querier = ctx.storage->NewQuerier(*start, *end);
-  if (!querier.ok()) return ApiError(promql::ErrorType::kInternal, querier.status().message());
+  auto querier = RangeQuerier(ctx, r);
+  if (auto* error = std::get_if<http::Response>(&querier)) return std::move(*error);
+  auto& q = std::get<std::unique_ptr<tsdb::Querier>>(querier);
   std::set<std::string> values;
   for (const auto& matchers : *sets) {
-    auto got = name ? (*querier)->LabelValues(*name, matchers) : (*querier)->LabelNames(matchers);
+    auto got = name ? q->LabelValues(*name, matchers) : q->LabelNames(matchers);
     if (!got.ok()) return ApiError(promql::ErrorType::kInternal, got.status().message());
     values.insert(got->begin(), got->end());
   }

@@ -84,17 +84,6 @@ YAML::Mark KeyMarkOf(const YAML::Node& map, std::string_view key) {
   return map.Mark();
 }
 
-bool IsValidLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::string CheckUrlSyntax(std::string_view url) {
   for (size_t i = 0; i < url.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(url[i]);

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/model/labels.h"
 #include "vigil/base/duration.h"
 #include "vigil/config/common.h"
 
@@ -74,8 +75,7 @@ bool IsNullNode(const YAML::Node& n);   // undefined or null
 std::string Quote(std::string_view s);  // "s" with \ and " escaped
 // The position of `key` in mapping `map`, or the map's own when absent.
 YAML::Mark KeyMarkOf(const YAML::Node& map, std::string_view key);
-// [a-zA-Z_][a-zA-Z0-9_]*
-bool IsValidLabelName(std::string_view name);
+using model::IsValidLabelName;  // [a-zA-Z_][a-zA-Z0-9_]*
 // An http or https URL with a host (Alertmanager's and Prometheus's check).
 // Returns "" when valid, else why not.
 std::string CheckHttpUrl(std::string_view url);
