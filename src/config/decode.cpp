@@ -409,30 +409,22 @@ bool MapReader::LabelNameList(std::string_view key, std::vector<std::string>* ou
 }
 
 bool MapReader::StringMap(std::string_view key, std::map<std::string, std::string>* out) {
-  YAML::Node n = Get(key);
-  if (IsNullNode(n)) return false;
-  MapReader sub(d_, n, KeyMark(key), KeyPath(key));
-  if (!sub.is_map()) return false;
-  bool ok = true;
-  for (const std::string& k : sub.Keys()) {
-    std::string value;
-    if (ReadString(d_, sub.Get(k), sub.KeyMark(k), sub.KeyPath(k), &value)) {
-      (*out)[k] = std::move(value);
-    } else {
-      ok = false;
-    }
-  }
-  return ok;
+  return ReadStringMap(key, /*keys_are_label_names=*/false, out);
 }
 
 bool MapReader::LabelMap(std::string_view key, std::map<std::string, std::string>* out) {
+  return ReadStringMap(key, /*keys_are_label_names=*/true, out);
+}
+
+bool MapReader::ReadStringMap(std::string_view key, bool keys_are_label_names,
+                              std::map<std::string, std::string>* out) {
   YAML::Node n = Get(key);
   if (IsNullNode(n)) return false;
   MapReader sub(d_, n, KeyMark(key), KeyPath(key));
   if (!sub.is_map()) return false;
   bool ok = true;
   for (const std::string& k : sub.Keys()) {
-    if (!IsValidLabelName(k)) {
+    if (keys_are_label_names && !IsValidLabelName(k)) {
       sub.Error(k, Quote(k) + " is not a valid label name");
       ok = false;
     }

@@ -168,6 +168,10 @@ class MapReader {
   void Done();
 
  private:
+  // StringMap and LabelMap; the latter also checks every key is a label name.
+  bool ReadStringMap(std::string_view key, bool keys_are_label_names,
+                     std::map<std::string, std::string>* out);
+
   struct Entry {
     std::string key;
     YAML::Mark mark;
