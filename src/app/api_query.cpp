@@ -184,11 +184,11 @@ http::Response LabelsOrValues(const QueryApiContext& ctx, const http::Request& r
   }
   ordered_json data = ordered_json::array();
   size_t limit = 0;
-  if (r.HasFormValue("limit")) {
-    auto [ptr, ec] = std::from_chars(r.FormValue("limit").data(),
-                                     r.FormValue("limit").data() + r.FormValue("limit").size(),
-                                     limit);
-    if (ec != std::errc()) return BadData("limit must be a number");
+  if (std::string text = r.FormValue("limit"); !text.empty()) {
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (ec != std::errc() || ptr != text.data() + text.size()) {
+      return BadData("limit must be a number");
+    }
   }
   for (const std::string& v : values) {
     if (limit > 0 && data.size() >= limit) break;
