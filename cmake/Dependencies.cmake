@@ -10,6 +10,7 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 find_package(nlohmann_json REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(CURL REQUIRED)  # SMTP for the email receiver
 find_package(RocksDB REQUIRED CONFIG)
 if(VIGIL_BUILD_TESTS)
   find_package(GTest REQUIRED)

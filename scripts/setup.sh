@@ -9,9 +9,10 @@ PACKAGES=(
   # libraries
   libboost-dev libboost-program-options-dev
   librocksdb-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libre2-dev
-  nlohmann-json3-dev libssl-dev zlib1g-dev libxxhash-dev
+  nlohmann-json3-dev libssl-dev zlib1g-dev libxxhash-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl python3 openssl
+  python3-aiosmtpd  # the SMTP server the email receiver tests send to
 )
 
 missing=()
@@ -39,5 +40,11 @@ if [[ "${1:-}" == "--test-peers" ]]; then
     (cd "$peers/debs" && apt-get download prometheus >/dev/null 2>&1 ||
       { apt-get update -qq && apt-get download prometheus; })
     dpkg-deb -x "$peers"/debs/prometheus_*.deb "$peers"
+  fi
+  if [[ ! -x "$peers/usr/bin/prometheus-alertmanager" ]]; then
+    mkdir -p "$peers/debs"
+    (cd "$peers/debs" && apt-get download prometheus-alertmanager >/dev/null 2>&1 ||
+      { apt-get update -qq && apt-get download prometheus-alertmanager; })
+    dpkg-deb -x "$peers"/debs/prometheus-alertmanager_*.deb "$peers"
   fi
 fi
