@@ -47,6 +47,13 @@ class Object {
   virtual Result<Value> Call(std::string_view name, std::span<const Value> args) const;
   // What {{ . }} prints for the object; Go prints structs as {a b}.
   virtual std::string ToString() const { return "{}"; }
+  // Go slice and map types with methods (Alertmanager's Alerts and Pairs are
+  // slices, KV is a map[string]string) are objects whose elements range, len,
+  // index, Truthy and comparisons see as a list or a map through these
+  // (nullptr: not list-like / not map-like). Such an object answers its map
+  // keys from Field too.
+  virtual const List* AsList() const { return nullptr; }
+  virtual const Map* AsMap() const { return nullptr; }
 };
 
 // nil, bool, int64, float64, string, list, map or object. Lists, maps and
