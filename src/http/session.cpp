@@ -4,7 +4,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <sys/socket.h>
+
 #include <cctype>
+#include <cerrno>
 #include <random>
 
 #include "vigil/base/log.h"
@@ -162,6 +165,8 @@ void Session::Dispatch() {
   }
   request_.body = std::move(msg.body());
   request_.remote_address = remote_;
+  client_gone_ = std::make_shared<std::atomic<bool>>(false);
+  request_.client_gone = client_gone_.get();
   request_.request_id = std::string(request_.Header("x-request-id"));
   if (!IsAcceptableRequestId(request_.request_id)) request_.request_id = NewRequestId();
   const bool keep_alive = msg.keep_alive();
@@ -193,10 +198,36 @@ void Session::Dispatch() {
     log::Error("HTTP handler threw", {{"path", request_.path}, {"err", e.what()}});
     respond(Response::Text(500, "internal error\n"));
   }
+  if (!answered->load()) WatchForDisconnect();
+}
+
+void Session::WatchForDisconnect() {
+  watching_ = true;
+  stream_.socket().async_wait(
+      net::socket_base::wait_read,
+      [self = shared_from_this(), gone = client_gone_](boost::system::error_code ec) {
+        if (ec) return;  // canceled: the response is being written
+        self->watching_ = false;
+        // Readable: either the peer closed (EOF, or an error) or it sent a
+        // pipelined request, which stays buffered for the next read.
+        char byte;
+        ssize_t n = ::recv(self->stream_.socket().native_handle(), &byte, 1,
+                           MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+          gone->store(true);
+          log::Debug("Client went away while its request ran",
+                     {{"request_id", self->request_.request_id}, {"path", self->request_.path}});
+        }
+      });
 }
 
 void Session::Write(Response response, bool keep_alive) {
   if (closed_) return;
+  if (watching_) {
+    watching_ = false;
+    boost::system::error_code ignored;
+    stream_.socket().cancel(ignored);
+  }
   keep_alive = keep_alive && !server_->stopping;
   auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
   msg->version(11);

@@ -10,6 +10,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -43,6 +44,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(Response response, bool keep_alive);
   // Access log line and observer call for the current request.
   void Record(int status, size_t body_bytes);
+  // While an asynchronous handler runs: waits for the socket to turn
+  // readable and sets client_gone_ when the peer closed it.
+  void WatchForDisconnect();
   // Answers a request that broke a limit, then closes.
   void Reject(int status, std::string message);
 
@@ -57,6 +61,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_request_ = true;
   bool idle_ = false;    // waiting for the next request's header
   bool closed_ = false;
+  bool watching_ = false;  // a WatchForDisconnect wait is pending
+  std::shared_ptr<std::atomic<bool>> client_gone_;  // of the current request
   std::string remote_;
 };
 

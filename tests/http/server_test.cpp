@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "http_client.h"
@@ -35,6 +36,22 @@ class ServerTest : public ::testing::Test {
       // Answer from another thread, as a worker pool would.
       std::thread([respond] { respond(Response::Json(200, "{}")); }).detach();
     });
+    router.Handle({"GET"}, "/until-client-gone", [this](const Request& r, Respond respond) {
+      std::thread([this, &r, respond] {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (!r.client_gone->load() && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(milliseconds(5));
+        }
+        saw_client_gone_ = r.client_gone->load();
+        respond(Response::Text(200, "late\n"));
+      }).detach();
+    });
+    router.Handle({"GET"}, "/client-gone-after-wait", [](const Request& r, Respond respond) {
+      std::thread([&r, respond] {
+        std::this_thread::sleep_for(milliseconds(200));
+        respond(Response::Text(200, r.client_gone->load() ? "gone" : "here"));
+      }).detach();
+    });
     server_ = std::make_unique<Server>(loop_, options, std::move(router),
                                        MakeMetricsObserver(registry_, "vigil"));
     ASSERT_TRUE(server_->Start().ok());
@@ -54,6 +71,7 @@ class ServerTest : public ::testing::Test {
   uint16_t port() const { return server_->Port(); }
 
   EventLoop loop_;
+  std::atomic<bool> saw_client_gone_{false};
   metrics::Registry registry_;
   std::unique_ptr<Server> server_;
 };
@@ -122,6 +140,38 @@ TEST_F(ServerTest, AsyncHandlerAnswersFromAnotherThread) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->Header("content-type"), "application/json");
+}
+
+TEST_F(ServerTest, AsyncHandlerSeesTheClientGo) {
+  StartServer();
+  {
+    auto conn = HttpConnection::Open(port());
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(conn->SendRaw("GET /until-client-gone HTTP/1.1\r\nHost: x\r\n\r\n").ok());
+  }  // closed while the handler runs
+  for (int i = 0; i < 2000 && !saw_client_gone_; ++i) std::this_thread::sleep_for(milliseconds(5));
+  EXPECT_TRUE(saw_client_gone_);
+}
+
+TEST_F(ServerTest, ConnectedClientIsNotGoneAndKeepsItsConnection) {
+  StartServer();
+  auto conn = HttpConnection::Open(port());
+  ASSERT_TRUE(conn.ok());
+  for (int i = 0; i < 2; ++i) {
+    auto r = conn->Request("GET", "/client-gone-after-wait");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->body, "here");
+  }
+  // A pipelined request while the first runs is not a disconnect.
+  ASSERT_TRUE(conn->SendRaw("GET /client-gone-after-wait HTTP/1.1\r\nHost: x\r\n\r\n"
+                            "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .ok());
+  auto first = conn->ReadResponse();
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->body, "here");
+  auto second = conn->ReadResponse();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->body, "hello\n");
 }
 
 TEST_F(ServerTest, OversizedHeaderIs431) {

@@ -2,6 +2,7 @@
 // so modules that serve HTTP (API, UI, demo) don't compile Beast.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ struct Request {
   std::string request_id;      // from X-Request-Id, or generated
   // Values of ":name" segments of the matched route.
   std::map<std::string, std::string, std::less<>> path_params;
+  // Becomes true when the client closes the connection while an
+  // asynchronous handler runs, so long work can stop early (its response is
+  // then dropped). Null outside the server. Valid as long as the Request.
+  const std::atomic<bool>* client_gone = nullptr;
 
   // The first value of a header, or "" when absent. `name` is lower-case.
   std::string_view Header(std::string_view name) const;
