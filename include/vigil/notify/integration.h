@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/base/duration.h"
 #include "vigil/base/result.h"
 #include "vigil/base/status.h"
 #include "vigil/model/labels.h"
@@ -66,11 +67,15 @@ struct IntegrationContext {
   EventLoop* loop = nullptr;       // HTTP clients (Slack, webhook)
   WorkerPool* workers = nullptr;   // blocking clients (SMTP through libcurl)
   const tmpl::Template* templates = nullptr;  // default.tmpl + the config's `templates:`
+  // The deadline of one delivery attempt (HTTP request, SMTP session).
+  Duration timeout = std::chrono::seconds(30);
 };
 
 // The integrations of one receiver, in config order (slack, email, webhook).
-// Fails when a secret file cannot be read; unsupported receiver kinds give
-// no integration (the caller logs them).
+// Secret files (api_url_file, url_file, auth_password_file) are read at each
+// delivery, so a missing one is a delivery error naming the file. Fails when
+// the context lacks what a config needs (templates, loop, workers);
+// unsupported receiver kinds give no integration (the caller logs them).
 Result<std::vector<std::unique_ptr<Integration>>> BuildIntegrations(
     const config::Receiver& receiver, const IntegrationContext& context);
 
