@@ -3,9 +3,11 @@
 //
 // Eval(ts) evaluates each rule at `ts`; each rule's result is appended and
 // committed through its own Appender before the next rule runs, so later rules
-// see earlier results. A series a rule produced in the previous evaluation and
-// not in this one gets a staleness marker. Alerting rules then hand the alerts
-// due for sending to the Sink. A failing rule is recorded in its status and
+// see earlier results (as Prometheus 2.42, which commits per rule). A series a
+// rule produced in the previous evaluation and not in this one gets a
+// staleness marker. Alerting rules hand the alerts due for sending to the
+// Sink, with the external labels added where the alert lacks them (as
+// Prometheus's notifier does). A failing rule is recorded in its status and
 // counted; the other rules still run.
 //
 // Time is explicit: the caller (the Manager's timer, or a unit-test runner)
@@ -121,6 +123,8 @@ class Group {
   const std::vector<std::unique_ptr<Rule>> rules_;
   // Per rule: the series its last evaluation appended (encoded labels → labels).
   std::vector<std::map<std::string, model::Labels>> previous_series_;  // evaluating thread only
+  // Series of rules a reload removed, marked stale at the next evaluation.
+  std::vector<model::Labels> stale_series_;  // evaluating thread only
   mutable std::mutex status_mu_;
   GroupStatus status_;  // guarded by status_mu_
 };

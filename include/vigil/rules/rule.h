@@ -99,12 +99,11 @@ class Rule {
   // Evaluates the rule at `ts`. Returns the samples to append: the recorded
   // series, or for an alerting rule its ALERTS and ALERTS_FOR_STATE series.
   // `limit` > 0 fails the evaluation when more series (alerts) than that
-  // result, as Prometheus's group limit. The outcome is also kept in status().
+  // result, as Prometheus's group limit. The group records the outcome with
+  // SetStatus.
   virtual Result<promql::Vector> Eval(const EvalContext& ctx, TimestampMs ts, int limit) = 0;
 
   RuleStatus status() const;
-  // Records the outcome of an evaluation (Eval does; the group also reports
-  // append failures here).
   void SetStatus(RuleStatus status);
 
  protected:

@@ -38,8 +38,10 @@ struct RuleSpec {
   Duration keep_firing_for{};   // alerting rules only
   std::map<std::string, std::string> labels;       // values are templates (alerts)
   std::map<std::string, std::string> annotations;  // alerting rules only; templates
-  FilePos pos;       // the rule's first key
-  FilePos expr_pos;  // the `expr` value
+  FilePos pos;         // the rule's first key
+  FilePos record_pos;  // the values of `record`, `alert` and `expr`; 0:0 when absent
+  FilePos alert_pos;
+  FilePos expr_pos;
 
   bool is_alert() const { return !alert.empty(); }
   const std::string& name() const { return is_alert() ? alert : record; }
@@ -50,7 +52,7 @@ struct GroupSpec {
   Duration interval{};  // 0: the global evaluation_interval
   int limit = 0;        // most series (recording) / alerts a rule may produce; 0: no limit
   std::vector<RuleSpec> rules;
-  FilePos pos;  // the `name` value
+  FilePos pos;  // the group's first key
 };
 
 struct RuleFile {
