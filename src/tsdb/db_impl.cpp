@@ -90,7 +90,7 @@ Status DBImpl::MigrateFromV0() {
   log::Info("migrating tsdb format", {{"path", path_}, {"from", int64_t{0}},
                                       {"to", static_cast<int64_t>(kFormatVersion)}});
   VIGIL_RETURN_IF_ERROR(FlushLocked().WithPrefix("migrating v0: flushing chunks"));
-  return wal_->Checkpoint().WithPrefix("migrating v0: checkpoint");
+  return CheckpointLocked().WithPrefix("migrating v0: checkpoint");
 }
 
 Status DBImpl::Init() {
@@ -107,6 +107,16 @@ Status DBImpl::Init() {
   if (!version.has_value()) {
     if (had_wal) VIGIL_RETURN_IF_ERROR(MigrateFromV0());
     VIGIL_RETURN_IF_ERROR(store_->SetFormatVersion(kFormatVersion));
+  } else if (*version < kFormatVersion) {
+    // v1 → v2 changes only the records new commits write: the replay above
+    // read the old ones, so raising the version is the whole migration (and
+    // keeps an older vigil, which cannot read type 3 records, out).
+    log::Info("migrating tsdb format", {{"path", path_}, {"from", static_cast<int64_t>(*version)},
+                                        {"to", static_cast<int64_t>(kFormatVersion)}});
+    VIGIL_RETURN_IF_ERROR(store_->SetFormatVersion(kFormatVersion));
+  }
+  if (version != std::optional<uint32_t>(kFormatVersion)) {
+    VIGIL_RETURN_IF_ERROR(store_->Persist());  // the version and chunk range just written
   }
   // The WAL may still hold samples retention dropped before the restart.
   if (head_->min_valid_time() != kMinTime) {
@@ -134,6 +144,14 @@ Result<std::unique_ptr<Querier>> DBImpl::NewQuerier(TimestampMs mint, TimestampM
 
 Status DBImpl::Checkpoint() {
   std::lock_guard lock(maintenance_mu_);
+  return CheckpointLocked();
+}
+
+Status DBImpl::CheckpointLocked() {
+  // The checkpoint leaves out every chunk the flusher moved to RocksDB, and
+  // those writes skipped RocksDB's WAL: they must be on disk before the WAL
+  // segments that also hold their samples are deleted.
+  VIGIL_RETURN_IF_ERROR(store_->Persist());
   return wal_->Checkpoint();
 }
 

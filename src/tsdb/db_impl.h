@@ -39,7 +39,8 @@ class DBImpl final : public DB {
  private:
   Status OpenStore(std::optional<uint32_t>* version);
   Status MigrateFromV0();
-  Status FlushLocked();      // caller holds maintenance_mu_
+  Status FlushLocked();       // caller holds maintenance_mu_
+  Status CheckpointLocked();  // caller holds maintenance_mu_
   Status RetentionLocked();  // caller holds maintenance_mu_
   // Drops head chunks before `floor` and the series left empty (also from
   // RocksDB); caller holds maintenance_mu_ or is Init.

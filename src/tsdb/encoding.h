@@ -64,6 +64,8 @@ class ByteReader {
 
   bool empty() const { return pos_ == data_.size(); }
   size_t remaining() const { return data_.size() - pos_; }
+  // The bytes not read yet.
+  std::string_view Rest() const { return data_.substr(pos_); }
 
   bool GetUvarint(uint64_t* v) {
     uint64_t result = 0;

@@ -31,6 +31,16 @@ Status Convert(const rocksdb::Status& s, std::string_view what) {
   return IoError(msg);
 }
 
+// Every write skips RocksDB's own WAL: what is written is either still in
+// vigil's WAL (flushed chunks, until the checkpoint that follows
+// Store::Persist) or re-derived on the next run (retention, meta written at
+// open), so logging it twice would only cost CPU and disk.
+rocksdb::WriteOptions Unlogged() {
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;
+  return wo;
+}
+
 enum Cf { kDefault = 0, kSeries, kPostings, kChunks, kMeta, kNumCfs };
 constexpr const char* kCfNames[kNumCfs] = {"default", "series", "postings", "chunks", "meta"};
 
@@ -93,6 +103,10 @@ class RocksStore final : public Store {
       : db_(std::move(db)), cfs_(std::move(cfs)), dir_(std::move(dir)), options_(options) {}
 
   ~RocksStore() override {
+    // Unlogged writes still in memtables would otherwise be replayed from
+    // vigil's WAL on the next open; a clean close makes them durable here.
+    // A failure only means that replay does it.
+    if (!options_.read_only) (void)Persist();
     for (rocksdb::ColumnFamilyHandle* h : cfs_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
   }
@@ -204,9 +218,7 @@ class RocksStore final : public Store {
       PutFixed64BE(last_bits, &wm);
       batch.Put(cfs_[kMeta], WatermarkKey(item.ref), wm);
     }
-    rocksdb::WriteOptions wo;
-    wo.sync = true;  // the WAL checkpoint drops these chunks once this returns
-    VIGIL_RETURN_IF_ERROR(Convert(db_->Write(wo, &batch), "writing flushed chunks"));
+    VIGIL_RETURN_IF_ERROR(Convert(db_->Write(Unlogged(), &batch), "writing flushed chunks"));
     if (lo != kMaxTime) {
       AtomicMin(&min_bucket_, lo);
       AtomicMax(&max_bucket_, hi);
@@ -226,10 +238,8 @@ class RocksStore final : public Store {
       std::string end;
       PutTimeKey(first, &begin);
       PutTimeKey(keep, &end);
-      rocksdb::WriteOptions wo;
-      wo.sync = true;
-      VIGIL_RETURN_IF_ERROR(
-          Convert(db_->DeleteRange(wo, cfs_[kChunks], begin, end), "dropping old chunks"));
+      VIGIL_RETURN_IF_ERROR(Convert(db_->DeleteRange(Unlogged(), cfs_[kChunks], begin, end),
+                                    "dropping old chunks"));
       rocksdb::Slice b(begin);
       rocksdb::Slice e(end);
       VIGIL_RETURN_IF_ERROR(Convert(
@@ -272,9 +282,7 @@ class RocksStore final : public Store {
         batch.Delete(cfs_[kPostings], PostingKey(l.name, l.value, ref));
       }
     }
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    return Convert(db_->Write(wo, &batch), "deleting series");
+    return Convert(db_->Write(Unlogged(), &batch), "deleting series");
   }
 
   Status ScanChunks(TimestampMs mint, TimestampMs maxt,
@@ -308,6 +316,13 @@ class RocksStore final : public Store {
     return total;
   }
 
+  Status Persist() override {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    fo.allow_write_stall = true;
+    return Convert(db_->Flush(fo, cfs_), "flushing memtables");
+  }
+
   Status CompactAll() override {
     VIGIL_RETURN_IF_ERROR(Convert(db_->Flush(rocksdb::FlushOptions(), cfs_), "flushing memtables"));
     for (size_t i = 1; i < cfs_.size(); ++i) {
@@ -336,9 +351,7 @@ class RocksStore final : public Store {
 
  private:
   Status PutMeta(std::string_view key, const std::string& value) {
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    return Convert(db_->Put(wo, cfs_[kMeta], key, value), "writing meta");
+    return Convert(db_->Put(Unlogged(), cfs_[kMeta], key, value), "writing meta");
   }
   static void AtomicMin(std::atomic<TimestampMs>* a, TimestampMs v) {
     TimestampMs cur = a->load();
@@ -396,7 +409,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   db_opts.create_missing_column_families = true;
   db_opts.max_background_jobs = 2;
   db_opts.keep_log_file_num = 2;
-  db_opts.max_total_wal_size = 64 << 20;
+  // Without RocksDB's WAL, a memtable flush is the only durable point; it
+  // covers every column family at once, so a crash leaves RocksDB at one
+  // consistent state (chunks, postings and watermarks of the same writes).
+  db_opts.atomic_flush = true;
   db_opts.db_write_buffer_size = options.write_buffer_bytes;
   db_opts.max_open_files = 256;
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);

@@ -82,7 +82,9 @@ class Store {
       const std::function<void(SeriesRef, model::Labels, const Watermark&)>& fn) = 0;
 
   // Writes the chunks, new series (labels and postings) and the new
-  // watermarks in one synced WriteBatch: all of it or nothing.
+  // watermarks in one WriteBatch: all of it or nothing. Like every write of
+  // the store it is durable only after the next Persist (or a memtable flush
+  // RocksDB starts by itself): the caller keeps it in its WAL until then.
   virtual Status Flush(const std::vector<FlushItem>& items) = 0;
 
   // Drops every time bucket that ends at or before `t` (DeleteRange, then
@@ -101,6 +103,10 @@ class Store {
 
   // A reader for one querier (it keeps one RocksDB iterator).
   virtual std::shared_ptr<ChunkSource> NewReader() = 0;
+
+  // Makes every write so far durable (flushes the memtables of all column
+  // families at once, and syncs).
+  virtual Status Persist() = 0;
 
   // Bytes of RocksDB's live files (SSTs, logs) on disk.
   virtual uint64_t SizeBytes() = 0;

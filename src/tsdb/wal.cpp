@@ -13,12 +13,11 @@
 #include "encoding.h"
 #include "vigil/base/log.h"
 #include "wal_file.h"
+#include "wal_record.h"
 
 namespace vigil::tsdb {
 namespace {
 
-constexpr uint8_t kBatchRecord = 1;
-constexpr uint8_t kCheckpointSeriesRecord = 2;
 constexpr uint32_t kMaxRecordBytes = 1u << 30;
 constexpr char kCheckpointPrefix[] = "checkpoint.";
 
@@ -55,6 +54,14 @@ std::string EncodeWalRecord(std::string_view payload) {
   PutFixed32LE(WalChecksum(payload), &out);
   out.append(payload);
   return out;
+}
+
+void SealWalRecord(std::string* record) {
+  std::string_view payload = std::string_view(*record).substr(kWalRecordHeader);
+  std::string header;
+  PutFixed32LE(static_cast<uint32_t>(payload.size()), &header);
+  PutFixed32LE(WalChecksum(payload), &header);
+  record->replace(0, kWalRecordHeader, header);
 }
 
 struct Wal::File {
@@ -187,31 +194,24 @@ Status Wal::ApplyRecord(std::string_view payload) {
   std::string_view type;
   if (!r.GetBytes(1, &type)) return Status(StatusCode::kCorruption, "empty record");
   auto corrupt = [] { return Status(StatusCode::kCorruption, "malformed record"); };
-  if (static_cast<uint8_t>(type[0]) == kBatchRecord) {
-    uint64_t n_series = 0;
-    if (!r.GetUvarint(&n_series)) return corrupt();
-    for (uint64_t i = 0; i < n_series; ++i) {
-      uint64_t ref = 0;
-      std::string_view encoded;
-      if (!r.GetUvarint(&ref) || !r.GetLengthPrefixed(&encoded)) return corrupt();
+  const auto record_type = static_cast<uint8_t>(type[0]);
+  if (record_type == kWalBatchRecord || record_type == kWalBatchRecordV1) {
+    BatchRecordHandler handler;
+    handler.series = [this](SeriesRef ref, std::string_view encoded) -> Status {
       VIGIL_ASSIGN_OR_RETURN(model::Labels labels, DecodeLabels(encoded));
       MemSeries* s = head_->GetOrCreateWithRef(ref, labels);
       s->logged.store(true);
-    }
-    uint64_t n_samples = 0;
-    if (!r.GetUvarint(&n_samples)) return corrupt();
-    for (uint64_t i = 0; i < n_samples; ++i) {
-      uint64_t ref = 0;
-      int64_t t = 0;
-      double v = 0;
-      if (!r.GetUvarint(&ref) || !r.GetVarint(&t) || !r.GetDouble(&v)) return corrupt();
+      return Status::Ok();
+    };
+    handler.sample = [this](SeriesRef ref, TimestampMs t, double v) -> Status {
       MemSeries* s = head_->ByRef(ref);
       if (s == nullptr) return Status(StatusCode::kCorruption, "sample of an unknown series");
       head_->ReplaySample(s, t, v);
-    }
-    return Status::Ok();
+      return Status::Ok();
+    };
+    return DecodeBatchRecord(record_type, r.Rest(), handler);
   }
-  if (static_cast<uint8_t>(type[0]) == kCheckpointSeriesRecord) {
+  if (record_type == kWalCheckpointSeriesRecord) {
     uint64_t ref = 0;
     std::string_view encoded;
     int64_t max_t = 0;
@@ -239,21 +239,11 @@ Status Wal::ApplyRecord(std::string_view payload) {
 }
 
 CommitLog::Outcome Wal::Log(const Batch& batch) {
-  std::string payload;
-  payload.push_back(static_cast<char>(kBatchRecord));
-  PutUvarint(batch.new_series.size(), &payload);
-  for (const MemSeries* s : batch.new_series) {
-    PutUvarint(s->ref(), &payload);
-    PutUvarint(s->labels().encoded().size(), &payload);
-    payload.append(s->labels().encoded());
-  }
-  PutUvarint(batch.samples.size(), &payload);
-  for (const PendingSample& p : batch.samples) {
-    PutUvarint(p.series->ref(), &payload);
-    PutVarint(p.t, &payload);
-    PutDouble(p.v, &payload);
-  }
-  std::string record = EncodeWalRecord(payload);
+  // The record is built in place after room for its header: one buffer, no copy.
+  std::string record(kWalRecordHeader, '\0');
+  record.reserve(kWalRecordHeader + 16 + batch.samples.size() * 6);
+  EncodeBatchRecord(batch, &record);
+  SealWalRecord(&record);
 
   Outcome out;
   {
@@ -354,7 +344,7 @@ Status Wal::Checkpoint() {
   head_->ForEachSeries([&](MemSeries* s) {
     if (!status.ok()) return;
     std::string payload;
-    payload.push_back(static_cast<char>(kCheckpointSeriesRecord));
+    payload.push_back(static_cast<char>(kWalCheckpointSeriesRecord));
     PutUvarint(s->ref(), &payload);
     PutUvarint(s->labels().encoded().size(), &payload);
     payload.append(s->labels().encoded());

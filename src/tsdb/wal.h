@@ -80,6 +80,9 @@ class Wal final : public CommitLog {
 // Record framing, shared with the tests that corrupt WAL files.
 inline constexpr size_t kWalRecordHeader = 8;  // u32 length, u32 CRC-32 of the payload
 std::string EncodeWalRecord(std::string_view payload);
+// Fills in the header of a record whose payload follows kWalRecordHeader
+// placeholder bytes.
+void SealWalRecord(std::string* record);
 uint32_t WalChecksum(std::string_view payload);
 
 }  // namespace vigil::tsdb

@@ -4,10 +4,15 @@
 
 #include <filesystem>
 
+#include <fstream>
+
+#include "encoding.h"
 #include "store.h"
 #include "test_util.h"
 #include "vigil/base/metrics.h"
 #include "vigil/tsdb/db.h"
+#include "wal.h"
+#include "wal_record.h"
 
 namespace vigil::tsdb {
 namespace {
@@ -122,6 +127,60 @@ TEST(FormatTest, AV0DirectoryWithOnlyAWalIsMigrated) {
   EXPECT_EQ(testutil::ReadAll(**db, 0, 10'000), want);
   EXPECT_NE(r2.Render().find("vigil_tsdb_chunks_persisted_total 0"), std::string::npos);
   EXPECT_GT(wal_after, 0u);
+}
+
+// A format-1 directory: its WAL holds type 1 batch records. They replay
+// bit-exact, and the directory is raised to the current version.
+TEST(FormatTest, AVersion1DirectoryReplaysItsRecordsAndIsRaised) {
+  testutil::TempDir dir;
+  {
+    metrics::Registry r;
+    Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+    ASSERT_TRUE(db.ok());
+  }
+  {
+    StoreOptions so;
+    so.chunk_range_ms = 10'000;
+    Result<std::unique_ptr<Store>> store = Store::Open(dir.path() + "/rocksdb", so);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->SetFormatVersion(1).ok());
+  }
+  // Series 7 with two samples, as format 1 wrote them.
+  Labels labels = Labels::FromStrings({"__name__", "old", "job", "v1"});
+  std::string payload(1, static_cast<char>(kWalBatchRecordV1));
+  PutUvarint(1, &payload);
+  PutUvarint(7, &payload);
+  PutUvarint(labels.encoded().size(), &payload);
+  payload.append(labels.encoded());
+  PutUvarint(2, &payload);
+  for (int i = 0; i < 2; ++i) {
+    PutUvarint(7, &payload);
+    PutVarint(1000 * (i + 1), &payload);
+    PutDouble(i == 0 ? -0.0 : 1.5, &payload);
+  }
+  std::ofstream(dir.path() + "/wal/00000099", std::ios::binary) << EncodeWalRecord(payload);
+
+  {
+    metrics::Registry r;
+    Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto all = testutil::ReadAll(**db, 0, 10'000);
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all.begin()->second,
+              (std::vector<testutil::Point>{testutil::P(1000, -0.0), testutil::P(2000, 1.5)}));
+    EXPECT_NE(r.Render().find("vigil_tsdb_wal_corruptions_total 0"), std::string::npos);
+    // New commits are written as type 3 next to the old records.
+    auto app = (*db)->NewAppender();
+    ASSERT_TRUE(app->Append(0, labels, 3000, 2.5).ok());
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  EXPECT_EQ(StoredVersion(dir.path()), std::optional<uint32_t>(kFormatVersion));
+  metrics::Registry r;
+  Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+  ASSERT_TRUE(db.ok());
+  auto all = testutil::ReadAll(**db, 0, 10'000);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all.begin()->second.size(), 3u);
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ namespace vigil::tsdb {
 // an older data directory and refuses a newer one.
 //   0: the WAL only (no RocksDB, no version)
 //   1: the WAL plus RocksDB (series, postings, chunks, meta)
-inline constexpr uint32_t kFormatVersion = 1;
+//   2: as 1, with compact WAL batch records (type 3; type 1 still replays)
+inline constexpr uint32_t kFormatVersion = 2;
 
 struct Options {
   // Where the self-metrics go; null: a registry private to the DB.
