@@ -70,15 +70,22 @@ Status DBImpl::OpenStore(std::optional<uint32_t>* version) {
   head_->set_min_valid_time(floor);
   // Persisted series come back first, with their watermarks, so the WAL
   // replay skips every sample RocksDB already holds.
-  return store_->LoadSeries([this](SeriesRef ref, model::Labels labels,
-                                   const Store::Watermark& w) {
+  Status bad_ref;
+  VIGIL_RETURN_IF_ERROR(store_->LoadSeries([&](SeriesRef ref, model::Labels labels,
+                                               const Store::Watermark& w) {
     MemSeries* s = head_->GetOrCreateWithRef(ref, labels);
+    if (s == nullptr) {
+      bad_ref = Status(StatusCode::kCorruption,
+                       "persisted series ref " + std::to_string(ref) + " is out of range");
+      return;
+    }
     s->persisted.store(true);
     if (w.max_t == kMinTime) return;
     head_->RestoreWatermarks(s, w.max_t, w.last_v_bits, w.max_t);
     std::lock_guard lock(s->mu);
     s->persisted_min_t = std::min(s->persisted_min_t, w.min_t);
-  });
+  }));
+  return bad_ref;
 }
 
 // v0 → v1: a v0 directory kept every full chunk in the WAL checkpoint. The

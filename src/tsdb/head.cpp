@@ -14,22 +14,17 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 }  // namespace
 
 Head::Head(HeadOptions options, MetricsSet* metrics)
-    : options_(options), metrics_(metrics), hash_stripes_(new HashStripe[kStripes]),
-      ref_stripes_(new RefStripe[kStripes]) {}
+    : options_(options), metrics_(metrics), hash_stripes_(new HashStripe[kStripes]) {}
 
 Head::~Head() = default;
 
 MemSeries* Head::Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash) {
-  // Caller holds the hash stripe's lock; the ref stripe is locked after it,
+  // Caller holds the hash stripe's lock; the ref table locks after it,
   // never before, so the two orders cannot deadlock.
   auto series = std::make_unique<MemSeries>(ref, labels);
   MemSeries* s = series.get();
   hash_stripes_[hash % kStripes].by_hash[hash].push_back(s);
-  {
-    RefStripe& rs = ref_stripes_[ref % kStripes];
-    std::lock_guard lock(rs.mu);
-    rs.by_ref.emplace(ref, std::move(series));
-  }
+  refs_.Insert(std::move(series));
   postings_.Add(ref, labels);
   metrics_->series_created.Inc();
   metrics_->head_series.Inc();
@@ -50,6 +45,7 @@ MemSeries* Head::GetOrCreate(const model::Labels& labels) {
 }
 
 MemSeries* Head::GetOrCreateWithRef(SeriesRef ref, const model::Labels& labels) {
+  if (ref == 0 || ref > kMaxSeriesRef) return nullptr;
   uint64_t hash = labels.Hash();
   HashStripe& hs = hash_stripes_[hash % kStripes];
   std::lock_guard lock(hs.mu);
@@ -66,12 +62,7 @@ MemSeries* Head::GetOrCreateWithRef(SeriesRef ref, const model::Labels& labels) 
   return Insert(ref, labels, hash);
 }
 
-MemSeries* Head::ByRef(SeriesRef ref) const {
-  const RefStripe& rs = ref_stripes_[ref % kStripes];
-  std::lock_guard lock(rs.mu);
-  auto it = rs.by_ref.find(ref);
-  return it == rs.by_ref.end() ? nullptr : it->second.get();
-}
+MemSeries* Head::ByRef(SeriesRef ref) const { return refs_.Get(ref); }
 
 Head::AppendOutcome Head::Check(const MemSeries& s, TimestampMs t, uint64_t v_bits) {
   if (s.max_t == kMinTime || t > s.max_t) return AppendOutcome::kAppended;
@@ -231,16 +222,7 @@ void Head::ResetSeq(uint64_t seq) {
   next_seq_.store(seq);
 }
 
-void Head::ForEachSeries(const std::function<void(MemSeries*)>& fn) const {
-  for (size_t i = 0; i < kStripes; ++i) {
-    std::vector<MemSeries*> batch;
-    {
-      std::lock_guard lock(ref_stripes_[i].mu);
-      for (const auto& [ref, s] : ref_stripes_[i].by_ref) batch.push_back(s.get());
-    }
-    for (MemSeries* s : batch) fn(s);
-  }
-}
+void Head::ForEachSeries(const std::function<void(MemSeries*)>& fn) const { refs_.ForEach(fn); }
 
 }  // namespace vigil::tsdb
 
@@ -262,6 +244,7 @@ void Head::Unpin(uint64_t epoch) {
 void Head::Reclaim() {
   uint64_t oldest = pinned_.empty() ? UINT64_MAX : *pinned_.begin();
   std::erase_if(graveyard_, [&](const auto& g) { return g.first < oldest; });
+  std::erase_if(segment_graveyard_, [&](const auto& g) { return g.first < oldest; });
 }
 
 bool Head::TruncateBefore(MemSeries* s, TimestampMs t) {
@@ -283,6 +266,7 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
     const std::vector<MemSeries*>& candidates, TimestampMs persisted_floor) {
   std::vector<std::pair<SeriesRef, model::Labels>> removed;
   std::vector<std::unique_ptr<MemSeries>> owned;
+  std::vector<std::unique_ptr<SeriesRefTable::Segment>> segments;
   for (MemSeries* s : candidates) {
     uint64_t hash = s->labels().Hash();
     HashStripe& hs = hash_stripes_[hash % kStripes];
@@ -295,12 +279,10 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
     auto& list = hs.by_hash[hash];
     std::erase(list, s);
     if (list.empty()) hs.by_hash.erase(hash);
-    RefStripe& rs = ref_stripes_[s->ref() % kStripes];
-    std::lock_guard ref_lock(rs.mu);
-    auto it = rs.by_ref.find(s->ref());
-    if (it == rs.by_ref.end() || it->second.get() != s) continue;
-    owned.push_back(std::move(it->second));
-    rs.by_ref.erase(it);
+    if (refs_.Get(s->ref()) != s) continue;
+    std::unique_ptr<SeriesRefTable::Segment> segment;
+    owned.push_back(refs_.Remove(s->ref(), &segment));
+    if (segment != nullptr) segments.push_back(std::move(segment));
     if (s->open != nullptr) metrics_->head_chunks.Dec();
   }
   if (owned.empty()) return removed;
@@ -318,6 +300,7 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
     removed.emplace_back(s->ref(), s->labels());
     graveyard_.emplace_back(epoch_, std::move(s));
   }
+  for (auto& segment : segments) segment_graveyard_.emplace_back(epoch_, std::move(segment));
   ++epoch_;
   Reclaim();
   return removed;

@@ -30,6 +30,7 @@
 #include "chunk.h"
 #include "metrics_set.h"
 #include "postings.h"
+#include "series_refs.h"
 #include "vigil/model/labels.h"
 #include "vigil/tsdb/appender.h"
 
@@ -37,6 +38,9 @@ namespace vigil::tsdb {
 
 inline constexpr TimestampMs kMinTime = std::numeric_limits<int64_t>::min();
 inline constexpr TimestampMs kMaxTime = std::numeric_limits<int64_t>::max();
+// Refs count up from 1 and are never reused; 2^36 lasts ~78 years at 100k
+// new series an hour, and bounds the ref table's directory (128 MiB at most).
+inline constexpr SeriesRef kMaxSeriesRef = SeriesRef{1} << 36;
 
 // An immutable chunk of a series.
 struct ChunkRef {
@@ -102,7 +106,8 @@ class Head {
   // The series with these labels, created (with a new ref) when unknown.
   MemSeries* GetOrCreate(const model::Labels& labels);
   // As GetOrCreate, with the ref it had before (WAL replay, RocksDB load).
-  // Returns the existing series when the labels are known under another ref.
+  // Returns the existing series when the labels are known under another ref,
+  // null when `ref` is above kMaxSeriesRef (corrupt input).
   MemSeries* GetOrCreateWithRef(SeriesRef ref, const model::Labels& labels);
   MemSeries* ByRef(SeriesRef ref) const;
 
@@ -195,19 +200,15 @@ class Head {
     mutable std::mutex mu;
     std::unordered_map<uint64_t, std::vector<MemSeries*>> by_hash;  // guarded by mu
   };
-  struct RefStripe {
-    mutable std::mutex mu;
-    std::unordered_map<SeriesRef, std::unique_ptr<MemSeries>> by_ref;  // guarded by mu
-  };
-  MemSeries* Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash);
+    MemSeries* Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash);
   void CutChunk(MemSeries* s);  // caller holds s->mu
 
   const HeadOptions options_;
   MetricsSet* metrics_;
-  // A hash stripe's lock may be held while taking a ref stripe's, never the
+  // A hash stripe's lock may be held while refs_ takes its own, never the
   // other way round.
   std::unique_ptr<HashStripe[]> hash_stripes_;
-  std::unique_ptr<RefStripe[]> ref_stripes_;
+  SeriesRefTable refs_;
   std::atomic<SeriesRef> next_ref_{1};
   std::atomic<uint64_t> next_seq_{0};
   std::atomic<TimestampMs> min_valid_time_{kMinTime};
@@ -226,6 +227,8 @@ class Head {
   std::multiset<uint64_t> pinned_;        // guarded by epoch_mu_
   // Removed series and the epoch they were removed in (guarded by epoch_mu_).
   std::vector<std::pair<uint64_t, std::unique_ptr<MemSeries>>> graveyard_;
+  // Ref table segments left empty by removals, with their epoch (guarded by epoch_mu_).
+  std::vector<std::pair<uint64_t, std::unique_ptr<SeriesRefTable::Segment>>> segment_graveyard_;
 
   std::mutex dirty_mu_;
   std::vector<MemSeries*> dirty_;  // guarded by dirty_mu_

@@ -200,6 +200,7 @@ Status Wal::ApplyRecord(std::string_view payload) {
     handler.series = [this](SeriesRef ref, std::string_view encoded) -> Status {
       VIGIL_ASSIGN_OR_RETURN(model::Labels labels, DecodeLabels(encoded));
       MemSeries* s = head_->GetOrCreateWithRef(ref, labels);
+      if (s == nullptr) return Status(StatusCode::kCorruption, "series ref out of range");
       s->logged.store(true);
       return Status::Ok();
     };
@@ -224,6 +225,7 @@ Status Wal::ApplyRecord(std::string_view payload) {
     }
     VIGIL_ASSIGN_OR_RETURN(model::Labels labels, DecodeLabels(encoded));
     MemSeries* s = head_->GetOrCreateWithRef(ref, labels);
+    if (s == nullptr) return Status(StatusCode::kCorruption, "series ref out of range");
     s->logged.store(true);
     for (uint64_t i = 0; i < n_chunks; ++i) {
       std::string_view chunk;
