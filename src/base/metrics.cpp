@@ -204,4 +204,22 @@ std::string Registry::Render() const {
   return out;
 }
 
+std::optional<double> Registry::Value(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(std::string(name));
+  if (it == entries_.end()) return std::nullopt;
+  const Entry& entry = *it->second;
+  if (entry.func) return entry.func();
+  double sum = 0;
+  if (auto* c = std::get_if<std::unique_ptr<Family<Counter>>>(&entry.family)) {
+    (*c)->ForEach([&](const std::vector<std::string>&, const Counter& m) { sum += m.Value(); });
+    return sum;
+  }
+  if (auto* g = std::get_if<std::unique_ptr<Family<Gauge>>>(&entry.family)) {
+    (*g)->ForEach([&](const std::vector<std::string>&, const Gauge& m) { sum += m.Value(); });
+    return sum;
+  }
+  return std::nullopt;
+}
+
 }  // namespace vigil::metrics

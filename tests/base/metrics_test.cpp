@@ -42,6 +42,21 @@ TEST(Registry, FuncMetricsAreReadAtRender) {
   EXPECT_NE(r.Render().find("\ng 42\n"), std::string::npos);
 }
 
+TEST(Registry, ValueOfCountersAndGaugesByName) {
+  Registry r;
+  r.AddCounter("c_total", "c").Inc(3);
+  auto& family = r.AddGaugeFamily("g", "g", {"l"});
+  family.With({"a"}).Set(1.5);
+  family.With({"b"}).Set(2);
+  r.AddGaugeFunc("f", "f", [] { return 7.0; });
+  r.AddHistogram("h", "h", {1});
+  EXPECT_EQ(r.Value("c_total"), 3.0);
+  EXPECT_EQ(r.Value("g"), 3.5);
+  EXPECT_EQ(r.Value("f"), 7.0);
+  EXPECT_EQ(r.Value("h"), std::nullopt);
+  EXPECT_EQ(r.Value("absent"), std::nullopt);
+}
+
 TEST(Registry, HistogramBoundaryGoesToLowerBucket) {
   Histogram h({1, 2});
   h.Observe(1);  // le="1" is inclusive

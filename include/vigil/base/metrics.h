@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,6 +116,11 @@ class Registry {
 
   // Every metric, sorted by name, in the text exposition format 0.0.4.
   std::string Render() const;
+
+  // The current value of counter or gauge `name` (summed over its label
+  // sets); nullopt when no such counter or gauge is registered. For status
+  // pages that report a few self-metrics, as Prometheus's runtime info does.
+  std::optional<double> Value(std::string_view name) const;
 
  private:
   struct Entry;
