@@ -82,6 +82,34 @@ Status CheckLabelLimits(const model::Labels& labels, const ScrapeLimits& limits)
   return Status::Ok();
 }
 
+std::string_view MetricTypeName(expfmt::MetricType type) {
+  switch (type) {
+    case expfmt::MetricType::kCounter: return "counter";
+    case expfmt::MetricType::kGauge: return "gauge";
+    case expfmt::MetricType::kHistogram: return "histogram";
+    case expfmt::MetricType::kGaugeHistogram: return "gaugehistogram";
+    case expfmt::MetricType::kSummary: return "summary";
+    case expfmt::MetricType::kInfo: return "info";
+    case expfmt::MetricType::kStateset: return "stateset";
+    case expfmt::MetricType::kUnknown: break;
+  }
+  return "unknown";
+}
+
+// Records a TYPE, HELP or UNIT entry, as Prometheus's scrape cache does.
+void RecordMetadata(const expfmt::Parser& parser, expfmt::Parser::Entry entry,
+                    MetadataByFamily* out) {
+  std::string_view family = parser.MetricFamily();
+  auto it = out->find(family);
+  if (it == out->end()) it = out->emplace(std::string(family), MetricMetadata{}).first;
+  switch (entry) {
+    case expfmt::Parser::Entry::kType: it->second.type = MetricTypeName(parser.Type()); break;
+    case expfmt::Parser::Entry::kHelp: it->second.help = parser.Text(); break;
+    case expfmt::Parser::Entry::kUnit: it->second.unit = parser.Text(); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 AppendStats AppendScrape(std::string_view body, expfmt::Format format, const AppendContext& ctx,
@@ -100,6 +128,11 @@ AppendStats AppendScrape(std::string_view body, expfmt::Format format, const App
       break;
     }
     if (*entry == expfmt::Parser::Entry::kEnd) break;
+    if (*entry == expfmt::Parser::Entry::kType || *entry == expfmt::Parser::Entry::kHelp ||
+        *entry == expfmt::Parser::Entry::kUnit) {
+      RecordMetadata(*parser, *entry, &stats.metadata);
+      continue;
+    }
     if (*entry != expfmt::Parser::Entry::kSeries) continue;
     ++stats.scraped;
 

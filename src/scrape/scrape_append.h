@@ -19,6 +19,7 @@
 #include "vigil/config/config.h"
 #include "vigil/expfmt/parser.h"
 #include "vigil/model/labels.h"
+#include "vigil/scrape/target.h"
 #include "vigil/tsdb/appender.h"
 
 namespace vigil::scrape {
@@ -76,6 +77,7 @@ struct AppendStats {
   uint64_t out_of_order = 0;
   uint64_t duplicates = 0;
   uint64_t semantic_violations = 0;
+  MetadataByFamily metadata;  // the body's TYPE, HELP and UNIT lines
   Status error;  // parse error, limit exceeded, strict violation: the scrape failed
 };
 

@@ -189,6 +189,11 @@ struct ScrapeLoop::Impl : std::enable_shared_from_this<ScrapeLoop::Impl> {
       status.last_scrape_duration_seconds = in.duration_seconds;
       status.last_samples = out.stats.scraped;
       status.last_exposition_violations = out.stats.semantic_violations;
+      // A new snapshot only when the metadata changed, so readers can keep theirs.
+      if (out.error.ok() && (!status.metadata || *status.metadata != out.stats.metadata)) {
+        status.metadata =
+            std::make_shared<const MetadataByFamily>(std::move(out.stats.metadata));
+      }
     }
     net::post(strand, [self = shared_from_this()] { self->AfterScrape(); });
   }

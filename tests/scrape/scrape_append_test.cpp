@@ -205,6 +205,36 @@ TEST_F(ScrapeAppendTest, StrictJobRejectsSemanticViolations) {
   EXPECT_EQ(strict.error.message().rfind("strict: ", 0), 0u);
 }
 
+TEST_F(ScrapeAppendTest, MetadataOfTypeHelpAndUnitLines) {
+  Configure();
+  auto out = Scrape(
+      "# HELP http_requests_total Requests \\\\ served.\n"
+      "# TYPE http_requests_total counter\n"
+      "http_requests_total 1\n"
+      "# TYPE free untyped\n"
+      "free 2\n"
+      "# HELP only_help Just help.\n"
+      "only_help 3\n"
+      "no_metadata 4\n",
+      1000);
+  ASSERT_TRUE(out.error.ok()) << out.error.message();
+  MetadataByFamily want = {
+      {"http_requests_total", {"counter", "Requests \\ served.", ""}},
+      {"free", {"unknown", "", ""}},
+      {"only_help", {"unknown", "Just help.", ""}},
+  };
+  EXPECT_EQ(out.stats.metadata, want);
+
+  ScrapeInput in{Status(),
+                 "# TYPE latency_seconds histogram\n# UNIT latency_seconds seconds\n"
+                 "latency_seconds_bucket{le=\"+Inf\"} 1\nlatency_seconds_count 1\n# EOF\n",
+                 "application/openmetrics-text; version=1.0.0", 2000, 0};
+  auto om = CommitScrape(in, target_, config_, &cache_, &report_, &storage_);
+  ASSERT_TRUE(om.error.ok()) << om.error.message();
+  EXPECT_EQ(om.stats.metadata,
+            (MetadataByFamily{{"latency_seconds", {"histogram", "", "seconds"}}}));
+}
+
 TEST(AttachTargetLabels, ExportedPrefixRepeatsWhileTaken) {
   Labels sample = Labels::FromStrings({"__name__", "m", "job", "a", "exported_job", "b"});
   Labels target = Labels::FromStrings({"job", "t"});

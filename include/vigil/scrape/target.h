@@ -2,6 +2,8 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,18 @@ namespace vigil::scrape {
 
 enum class TargetHealth { kUnknown, kUp, kDown };
 std::string_view TargetHealthName(TargetHealth health);  // "unknown", "up", "down"
+
+// A metric family's TYPE, HELP and UNIT as the target last exposed them;
+// `type` as Prometheus names it ("counter", "gauge", "histogram",
+// "gaugehistogram", "summary", "info", "stateset", "unknown").
+struct MetricMetadata {
+  std::string type = "unknown";
+  std::string help;
+  std::string unit;
+  bool operator==(const MetricMetadata&) const = default;
+};
+// By metric family name.
+using MetadataByFamily = std::map<std::string, MetricMetadata, std::less<>>;
 
 struct TargetStatus {
   model::Labels discovered_labels;  // before relabeling
@@ -28,6 +42,8 @@ struct TargetStatus {
   uint64_t last_exposition_violations = 0;
   Duration scrape_interval{};
   Duration scrape_timeout{};
+  // From the last successful scrape; null before one.
+  std::shared_ptr<const MetadataByFamily> metadata;
 };
 
 struct DroppedTarget {
