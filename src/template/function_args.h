@@ -1,0 +1,25 @@
+// Helpers for template functions checking their arguments as Go's template
+// package does when it converts arguments to a Go function's parameters.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "vigil/base/result.h"
+#include "vigil/template/template.h"
+
+namespace vigil::tmpl {
+
+// "wrong number of args for NAME: want N got M". The executor reports it
+// without the "error calling NAME:" prefix, as Go does (a distinct code marks it).
+Status WrongArgCount(std::string_view name, size_t want, size_t got);
+Status CheckArgCount(std::string_view name, std::span<const Value> args, size_t want);
+bool IsWrongArgCount(const Status& status);
+
+// A string parameter: Go rejects other types ("wrong type for value;
+// expected string; got int").
+Result<std::string> StringArg(const Value& v);
+
+}  // namespace vigil::tmpl
