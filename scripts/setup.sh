@@ -47,4 +47,12 @@ if [[ "${1:-}" == "--test-peers" ]]; then
       { apt-get update -qq && apt-get download prometheus-alertmanager; })
     dpkg-deb -x "$peers"/debs/prometheus-alertmanager_*.deb "$peers"
   fi
+  # Debian's Alertmanager reads its default templates from this fixed path.
+  am_share=/usr/share/prometheus/alertmanager
+  if [[ ! -f "$am_share/default.tmpl" ]]; then
+    SUDO=""
+    if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+    $SUDO mkdir -p "$am_share"
+    $SUDO cp "$peers$am_share"/default.tmpl "$peers$am_share"/email.tmpl "$am_share"/
+  fi
 fi
