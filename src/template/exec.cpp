@@ -315,7 +315,7 @@ class Executor {
   }
 
   Status CallError(const Node& at, const std::string& name, const Status& status) const {
-    if (IsWrongArgCount(status)) return Error(at, status.message());
+    if (IsArgumentError(status)) return Error(at, status.message());
     return Error(at, "error calling " + name + ": " + status.message());
   }
 

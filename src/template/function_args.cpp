@@ -1,5 +1,10 @@
 #include "function_args.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
 #include "printf.h"
 
 namespace vigil::tmpl {
@@ -15,11 +20,28 @@ Status CheckArgCount(std::string_view name, std::span<const Value> args, size_t 
   return Status::Ok();
 }
 
-bool IsWrongArgCount(const Status& status) { return status.code() == StatusCode::kOutOfRange; }
+bool IsArgumentError(const Status& status) { return status.code() == StatusCode::kOutOfRange; }
 
 Result<std::string> StringArg(const Value& v) {
   if (v.is_string()) return v.as_string();
-  return InvalidArgument("wrong type for value; expected string; got " + GoTypeName(v));
+  return Status(StatusCode::kOutOfRange,
+                "wrong type for value; expected string; got " + GoTypeName(v));
+}
+
+Result<double> FloatArg(const Value& v) {
+  if (v.is_number()) return v.as_number();
+  if (!v.is_string()) return InvalidArgument("can't convert " + GoTypeName(v) + " to float");
+  const std::string& s = v.as_string();
+  std::string prefix = "strconv.ParseFloat: parsing " + GoQuote(s) + ": ";
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) {
+    return InvalidArgument(prefix + "invalid syntax");
+  }
+  errno = 0;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (*end != '\0') return InvalidArgument(prefix + "invalid syntax");
+  if (errno == ERANGE && std::isinf(d)) return InvalidArgument(prefix + "value out of range");
+  return d;
 }
 
 }  // namespace vigil::tmpl

@@ -12,14 +12,19 @@
 
 namespace vigil::tmpl {
 
-// "wrong number of args for NAME: want N got M". The executor reports it
-// without the "error calling NAME:" prefix, as Go does (a distinct code marks it).
+// Argument errors are reported without the "error calling NAME:" prefix of
+// errors returned by a function, as Go does (a distinct code marks them).
+// "wrong number of args for NAME: want N got M":
 Status WrongArgCount(std::string_view name, size_t want, size_t got);
 Status CheckArgCount(std::string_view name, std::span<const Value> args, size_t want);
-bool IsWrongArgCount(const Status& status);
+bool IsArgumentError(const Status& status);
 
 // A string parameter: Go rejects other types ("wrong type for value;
 // expected string; got int").
 Result<std::string> StringArg(const Value& v);
+
+// Prometheus's convertToFloat: numbers, and strings parsed as Go's
+// strconv.ParseFloat ("strconv.ParseFloat: parsing "x": invalid syntax").
+Result<double> FloatArg(const Value& v);
 
 }  // namespace vigil::tmpl
