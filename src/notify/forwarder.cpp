@@ -23,13 +23,14 @@ nlohmann::json LabelsJson(const model::Labels& labels) {
 
 // Prometheus's relabelAlerts: external labels the alert lacks are added,
 // then alert_relabel_configs run; a dropped alert is not sent.
-std::optional<Alert> Relabel(Alert alert, const config::Config& config) {
-  if (!config.global.external_labels.empty() || !config.alerting.alert_relabel_configs.empty()) {
+std::optional<Alert> Relabel(Alert alert, const std::map<std::string, std::string>& external_labels,
+                             const config::AlertingConfig& alerting) {
+  if (!external_labels.empty() || !alerting.alert_relabel_configs.empty()) {
     model::LabelsBuilder builder(alert.labels);
-    for (const auto& [name, value] : config.global.external_labels) {
+    for (const auto& [name, value] : external_labels) {
       if (builder.Get(name).empty()) builder.Set(name, value);
     }
-    if (!relabel::ProcessBuilder(&builder, config.alerting.alert_relabel_configs)) return std::nullopt;
+    if (!relabel::ProcessBuilder(&builder, alerting.alert_relabel_configs)) return std::nullopt;
     alert.labels = builder.Build();
   }
   return alert;
@@ -98,17 +99,19 @@ Forwarder::Forwarder(EventLoop& loop, metrics::Registry& registry, Options optio
 
 Forwarder::~Forwarder() { Stop(); }
 
-void Forwarder::ApplyConfig(std::shared_ptr<const config::Config> config) {
-  discovered_.Set(static_cast<double>(AlertmanagerTargets(config->alerting).size()));
+void Forwarder::ApplyConfig(const config::Config& config) {
+  auto settings = std::make_shared<const Settings>(
+      Settings{config.alerting, config.global.external_labels});
+  discovered_.Set(static_cast<double>(AlertmanagerTargets(settings->alerting).size()));
   std::lock_guard<std::mutex> lock(mu_);
-  config_ = std::move(config);
+  settings_ = std::move(settings);
 }
 
 void Forwarder::Send(std::vector<Alert> alerts) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (stopped_ || config_ == nullptr) return;
+  if (stopped_ || settings_ == nullptr) return;
   for (Alert& a : alerts) {
-    std::optional<Alert> relabelled = Relabel(std::move(a), *config_);
+    std::optional<Alert> relabelled = Relabel(std::move(a), settings_->external_labels, settings_->alerting);
     if (relabelled) queue_.push_back(std::move(*relabelled));
   }
   if (queue_.size() > options_.queue_capacity) {
@@ -126,7 +129,7 @@ void Forwarder::Send(std::vector<Alert> alerts) {
 
 void Forwarder::SendNextBatch() {
   std::vector<Alert> batch;
-  std::shared_ptr<const config::Config> config;
+  std::shared_ptr<const Settings> settings;
   {
     std::lock_guard<std::mutex> lock(mu_);
     const size_t n = std::min(queue_.size(), options_.max_batch);
@@ -134,9 +137,9 @@ void Forwarder::SendNextBatch() {
                  std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     queue_length_.Set(static_cast<double>(queue_.size()));
-    config = config_;
+    settings = settings_;
   }
-  std::vector<AlertmanagerTarget> targets = AlertmanagerTargets(config->alerting);
+  std::vector<AlertmanagerTarget> targets = AlertmanagerTargets(settings->alerting);
   if (batch.empty() || targets.empty()) return BatchDone();
 
   const std::string body = PostableAlertsJson(batch);
@@ -153,9 +156,9 @@ void Forwarder::SendNextBatch() {
     request.body = body;
     request.timeout = target.config->timeout;
     const auto start = std::chrono::steady_clock::now();
-    // `config` keeps target.config alive until the callback ran.
+    // `settings` keeps target.config alive until the callback ran.
     HttpPost(loop_.context(), target.config->http, std::move(request),
-             [this, url = target.url, pending, count, start, config](Result<HttpPostResponse> r) {
+             [this, url = target.url, pending, count, start, settings](Result<HttpPostResponse> r) {
                latency_.With({url}).Observe(
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
                DeliveryResult result = ClassifyHttpResult("alertmanager " + url, r);

@@ -7,7 +7,8 @@
 // (__address__, __scheme__, __alerts_path__); file_sd_configs are not read.
 //
 // Thread-safety: Send and ApplyConfig may be called from any thread; requests
-// run on the event loop. Stop before destroying; the loop must outlive it.
+// run on the event loop. Stop (with the loop still running, so requests in
+// flight finish) before destroying it.
 #pragma once
 
 #include <condition_variable>
@@ -56,9 +57,9 @@ class Forwarder final : public Sink {
   Forwarder(const Forwarder&) = delete;
   Forwarder& operator=(const Forwarder&) = delete;
 
-  // Takes the Alertmanagers, external labels and alert relabeling of a
-  // loaded config; queued alerts go to the new set.
-  void ApplyConfig(std::shared_ptr<const config::Config> config);
+  // Takes (copies) the Alertmanagers, external labels and alert relabeling
+  // of a loaded config; queued alerts go to the new set.
+  void ApplyConfig(const config::Config& config);
   void Send(std::vector<Alert> alerts) override;
   // Drops what is queued and waits for requests in flight.
   void Stop();
@@ -80,7 +81,12 @@ class Forwarder final : public Sink {
 
   mutable std::mutex mu_;
   std::condition_variable idle_;                    // in_flight_ became false
-  std::shared_ptr<const config::Config> config_;    // guarded by mu_
+  struct Settings {
+    config::AlertingConfig alerting;
+    std::map<std::string, std::string> external_labels;
+  };
+  // Shared with requests in flight, which point into it.
+  std::shared_ptr<const Settings> settings_;        // guarded by mu_
   std::deque<Alert> queue_;                         // guarded by mu_
   bool in_flight_ = false;                          // a batch is being posted; guarded by mu_
   bool stopped_ = false;                            // guarded by mu_
