@@ -223,6 +223,28 @@ Result<Value> TimeObject::Call(std::string_view name, std::span<const Value> arg
   return Object::Call(name, args);
 }
 
+std::optional<Value> DurationObject::Field(std::string_view name) const {
+  if (name == "Seconds") return Value(static_cast<double>(nanos_) / 1e9);
+  if (name == "Minutes") return Value(static_cast<double>(nanos_) / 60e9);
+  if (name == "Hours") return Value(static_cast<double>(nanos_) / 3600e9);
+  if (name == "Milliseconds") return Value(nanos_ / 1000000);
+  if (name == "Nanoseconds") return Value(nanos_);
+  if (name == "String") return Value(GoDurationString(nanos_));
+  return std::nullopt;
+}
+
+Value MakeDuration(int64_t nanos) {
+  return Value(std::shared_ptr<const Object>(std::make_shared<DurationObject>(nanos)));
+}
+
+Value TimeValue(std::chrono::system_clock::time_point t) {
+  int64_t nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  GoTime go;
+  go.unix_seconds = FloorDiv(nanos, 1000000000);
+  go.nanos = static_cast<int32_t>(nanos - go.unix_seconds * 1000000000);
+  return MakeTime(std::move(go));
+}
+
 Value MakeTime(GoTime t) {
   return Value(std::shared_ptr<const Object>(std::make_shared<TimeObject>(std::move(t))));
 }

@@ -41,4 +41,18 @@ const GoTime* AsTime(const Value& v);
 // Go's time.Duration.String(): "1h2m3.5s", "1.5ms", "0s".
 std::string GoDurationString(int64_t nanos);
 
+// A time.Duration: prints as GoDurationString, with .Seconds, .Minutes,
+// .Hours (floats), .Milliseconds and .Nanoseconds (ints).
+class DurationObject : public Object {
+ public:
+  explicit DurationObject(int64_t nanos) : nanos_(nanos) {}
+  std::optional<Value> Field(std::string_view name) const override;
+  std::string ToString() const override { return GoDurationString(nanos_); }
+
+ private:
+  int64_t nanos_;
+};
+
+Value MakeDuration(int64_t nanos);
+
 }  // namespace vigil::tmpl

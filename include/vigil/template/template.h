@@ -14,6 +14,7 @@
 // threads at once.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -103,6 +104,12 @@ class Value {
                std::shared_ptr<const Object>>
       v_;
 };
+
+// A Go time.Time in UTC, as Alertmanager's .StartsAt and .EndsAt: prints as
+// Go's time.String() ("2006-01-02 15:04:05.999999999 +0000 UTC"), has .Unix,
+// .UnixMilli, .Format "layout" and the like, and is what the `date`, `tz`
+// and `since` functions take.
+Value TimeValue(std::chrono::system_clock::time_point t);
 
 // A function callable from a template; an error stops execution with
 // `error calling NAME: MESSAGE`, as in Go.

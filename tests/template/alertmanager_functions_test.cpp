@@ -1,0 +1,81 @@
+// Alertmanager 0.25's template functions, HTML escaping, and Go time
+// formatting of the times Alertmanager's templates print.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "vigil/template/template.h"
+
+namespace vigil::tmpl {
+namespace {
+
+using namespace std::chrono;
+
+// 2023-03-04 05:06:07.5 UTC (winter: Paris is UTC+1) and 2023-07-14 22:30 UTC
+// (summer: UTC+2, the next day in Paris).
+Value Data() {
+  auto winter = sys_days{year{2023} / 3 / 4} + hours{5} + minutes{6} + seconds{7} + milliseconds{500};
+  auto summer = sys_days{year{2023} / 7 / 14} + hours{22} + minutes{30};
+  return Value(Map{{"winter", TimeValue(winter)},
+                   {"summer", TimeValue(summer)},
+                   {"old", TimeValue(system_clock::now() - minutes{90})},
+                   {"names", Value(List{"a", "b", "c"})},
+                   {"html", "<b>x</b> & 'y'"}});
+}
+
+std::string Exec(std::string_view text, Escaping escaping = Escaping::kNone) {
+  auto t = Template::Parse("am", text, AlertmanagerFunctions());
+  if (!t.ok()) return t.status().message();
+  auto out = t->Execute(Data(), escaping);
+  return out.ok() ? *out : out.status().message();
+}
+
+TEST(AlertmanagerFunctionsTest, Strings) {
+  EXPECT_EQ(Exec("{{ .names | join \", \" }}|{{ stringSlice \"x\" \"y\" | join \"-\" }}"),
+            "a, b, c|x-y");
+  EXPECT_EQ(Exec("{{ toUpper \"warning\" }} {{ toLower \"FIRING\" }} {{ title \"disk full\" }}"),
+            "WARNING firing Disk Full");
+  EXPECT_EQ(Exec("{{ match \"^crit\" \"critical\" }} {{ reReplaceAll \"-\" \"_\" \"a-b-c\" }}"),
+            "true a_b_c");
+  EXPECT_EQ(Exec("{{ humanizeDuration 3725 }}"), "1h 2m 5s");
+  EXPECT_EQ(Exec("{{ join \",\" \"abc\" }}"),
+            "template: am:1:3: executing \"am\" at <join \",\" \"abc\">: wrong type for value; "
+            "expected []string; got string");
+}
+
+TEST(AlertmanagerFunctionsTest, Times) {
+  EXPECT_EQ(Exec("{{ .winter }}"), "2023-03-04 05:06:07.5 +0000 UTC");
+  EXPECT_EQ(Exec("{{ .winter | date \"2006-01-02T15:04:05Z07:00\" }}"), "2023-03-04T05:06:07Z");
+  EXPECT_EQ(Exec("{{ date \"Mon Jan _2 15:04:05.000 2006\" .winter }}"),
+            "Sat Mar  4 05:06:07.500 2023");
+  EXPECT_EQ(Exec("{{ date \"Monday, 02-Jan-06 3:04PM\" .summer }}"),
+            "Friday, 14-Jul-23 10:30PM");
+  EXPECT_EQ(Exec("{{ .winter | tz \"Europe/Paris\" | date \"15:04 MST -07:00\" }}"),
+            "06:06 CET +01:00");
+  EXPECT_EQ(Exec("{{ .summer | tz \"Europe/Paris\" }}"), "2023-07-15 00:30:00 +0200 CEST");
+  EXPECT_EQ(Exec("{{ .winter | tz \"UTC\" | date \"15:04 MST\" }}"), "05:06 UTC");
+  EXPECT_EQ(Exec("{{ .winter | tz \"Nowhere/City\" }}"),
+            "template: am:1:13: executing \"am\" at <tz \"Nowhere/City\">: error calling tz: "
+            "unknown time zone Nowhere/City");
+  EXPECT_EQ(Exec("{{ .winter.Unix }} {{ .winter.UnixMilli }} {{ .winter.Format \"Jan 2\" }}"),
+            "1677906367 1677906367500 Mar 4");
+  EXPECT_EQ(Exec("{{ if and (ge (since .old).Minutes 89.9) (lt (since .old).Minutes 100.0) }}ok"
+                 "{{ end }}"),
+            "ok");
+  EXPECT_EQ(Exec("{{ since 1 }}"),
+            "template: am:1:3: executing \"am\" at <since 1>: wrong type for value; expected "
+            "time.Time; got int");
+}
+
+TEST(AlertmanagerFunctionsTest, HtmlEscapingLeavesSafeHtmlAlone) {
+  EXPECT_EQ(Exec("<p>{{ .html }}</p>{{ .html | safeHtml }}{{ .missing }}", Escaping::kHtml),
+            "<p>&lt;b&gt;x&lt;/b&gt; &amp; &#39;y&#39;</p><b>x</b> & 'y'");
+  EXPECT_EQ(Exec("{{ .html | safeHtml }}"), "<b>x</b> & 'y'");
+  // Values printed by a called template are escaped once, where printed.
+  EXPECT_EQ(Exec("{{ define \"t\" }}<i>{{ . }}</i>{{ end }}{{ template \"t\" \"a<b\" }}",
+                 Escaping::kHtml),
+            "<i>a&lt;b</i>");
+}
+
+}  // namespace
+}  // namespace vigil::tmpl
