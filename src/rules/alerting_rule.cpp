@@ -182,8 +182,11 @@ std::vector<notify::Alert> AlertingRule::AlertsToSend(TimestampMs ts, Duration r
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [labels, a] : alerts_) {
     if (a.state == AlertState::kPending) continue;
-    bool resolved_since_sent = a.resolved_at > a.last_sent_at;
-    if (!resolved_since_sent && a.last_sent_at + resend_delay.count() >= ts) continue;
+    const bool sent_before = a.last_sent_at != 0;
+    const bool resolved_since_sent = a.resolved_at > a.last_sent_at;
+    if (sent_before && !resolved_since_sent && a.last_sent_at + resend_delay.count() >= ts) {
+      continue;
+    }
     a.last_sent_at = ts;
     a.valid_until = ts + validity;
     out.push_back({.labels = a.labels,
