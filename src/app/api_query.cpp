@@ -8,6 +8,8 @@
 #include <set>
 #include <variant>
 
+#include "api_json.h"
+#include "vigil/base/log.h"
 #include "vigil/promql/parser.h"
 #include "vigil/promql/printer.h"
 
@@ -19,39 +21,9 @@ using nlohmann::ordered_json;
 constexpr TimestampMs kMinTime = std::numeric_limits<int64_t>::min() / 2;
 constexpr TimestampMs kMaxTime = std::numeric_limits<int64_t>::max() / 2;
 
-http::Response ApiError(promql::ErrorType type, const std::string& message) {
-  int code = 500;
-  switch (type) {
-    case promql::ErrorType::kBadData: code = 400; break;
-    case promql::ErrorType::kExecution: code = 422; break;
-    case promql::ErrorType::kTimeout:
-    case promql::ErrorType::kCanceled: code = 503; break;
-    default: break;
-  }
-  ordered_json body = {{"status", "error"},
-                       {"errorType", promql::ErrorTypeName(type)},
-                       {"error", message}};
-  return http::Response::Json(code, body.dump());
-}
-
-http::Response BadData(const std::string& message) {
-  return ApiError(promql::ErrorType::kBadData, message);
-}
-
-http::Response Success(ordered_json data) {
-  ordered_json body = {{"status", "success"}, {"data", std::move(data)}};
-  return http::Response::Json(200, body.dump());
-}
-
 // Unix seconds with the fraction Prometheus writes (1435781451.781).
 ordered_json TimeJson(TimestampMs t) {
   return ordered_json(static_cast<double>(t) / 1000.0);
-}
-
-ordered_json MetricJson(const model::Labels& labels) {
-  ordered_json out = ordered_json::object();
-  for (const model::Label& l : labels) out[std::string(l.name)] = std::string(l.value);
-  return out;
 }
 
 ordered_json ResultJson(const promql::QueryValue& value) {
@@ -64,7 +36,7 @@ ordered_json ResultJson(const promql::QueryValue& value) {
   if (const auto* v = std::get_if<promql::Vector>(&value)) {
     ordered_json result = ordered_json::array();
     for (const promql::Sample& s : *v) {
-      result.push_back({{"metric", MetricJson(s.labels)},
+      result.push_back({{"metric", LabelsJson(s.labels)},
                         {"value", {TimeJson(s.t), FormatApiValue(s.v)}}});
     }
     return {{"resultType", "vector"}, {"result", std::move(result)}};
@@ -73,7 +45,7 @@ ordered_json ResultJson(const promql::QueryValue& value) {
   for (const promql::Series& s : std::get<promql::Matrix>(value)) {
     ordered_json values = ordered_json::array();
     for (const promql::Point& p : s.points) values.push_back({TimeJson(p.t), FormatApiValue(p.v)});
-    result.push_back({{"metric", MetricJson(s.labels)}, {"values", std::move(values)}});
+    result.push_back({{"metric", LabelsJson(s.labels)}, {"values", std::move(values)}});
   }
   return {{"resultType", "matrix"}, {"result", std::move(result)}};
 }
@@ -104,9 +76,9 @@ Result<std::vector<std::vector<model::Matcher>>> MatchParams(const http::Request
 std::variant<std::unique_ptr<tsdb::Querier>, http::Response> RangeQuerier(
     const QueryApiContext& ctx, const http::Request& r) {
   Result<TimestampMs> start = TimeOr(r, "start", kMinTime);
-  if (!start.ok()) return BadData(start.status().message());
+  if (!start.ok()) return ApiBadData(start.status().message());
   Result<TimestampMs> end = TimeOr(r, "end", kMaxTime);
-  if (!end.ok()) return BadData(end.status().message());
+  if (!end.ok()) return ApiBadData(end.status().message());
   auto querier = ctx.storage->NewQuerier(*start, *end);
   if (!querier.ok()) return ApiError(promql::ErrorType::kInternal, querier.status().message());
   return std::move(*querier);
@@ -118,41 +90,53 @@ void OnWorkers(const QueryApiContext& ctx, http::Respond respond,
   ctx.workers->Post([respond = std::move(respond), work = std::move(work)] { respond(work()); });
 }
 
+http::Response QueryError(const QueryApiContext& ctx, const http::Request& r, const Status& s) {
+  promql::ErrorType type = promql::ErrorTypeOf(s);
+  if (type == promql::ErrorType::kCanceled) {
+    ctx.canceled->Inc();
+    log::Info("Query canceled: the client went away",
+              {{"request_id", r.request_id}, {"query", r.FormValue("query")}});
+  }
+  return ApiError(type, s.message());
+}
+
 http::Response Query(const QueryApiContext& ctx, const http::Request& r) {
   Result<TimestampMs> t = TimeOr(r, "time", ctx.clock->Now());
-  if (!t.ok()) return BadData(t.status().message());
-  Result<promql::QueryResult> res = ctx.engine->Instant(*ctx.storage, r.FormValue("query"), *t);
-  if (!res.ok()) return ApiError(promql::ErrorTypeOf(res.status()), res.status().message());
-  return Success(ResultJson(res->value));
+  if (!t.ok()) return ApiBadData(t.status().message());
+  Result<promql::QueryResult> res =
+      ctx.engine->Instant(*ctx.storage, r.FormValue("query"), *t, {.cancel = r.client_gone});
+  if (!res.ok()) return QueryError(ctx, r, res.status());
+  return ApiSuccess(ResultJson(res->value));
 }
 
 http::Response QueryRange(const QueryApiContext& ctx, const http::Request& r) {
   Result<TimestampMs> start = ParseTimeParam(r.FormValue("start"));
-  if (!start.ok()) return BadData("invalid parameter \"start\": " + start.status().message());
+  if (!start.ok()) return ApiBadData("invalid parameter \"start\": " + start.status().message());
   Result<TimestampMs> end = ParseTimeParam(r.FormValue("end"));
-  if (!end.ok()) return BadData("invalid parameter \"end\": " + end.status().message());
-  if (*end < *start) return BadData("end timestamp must not be before start time");
+  if (!end.ok()) return ApiBadData("invalid parameter \"end\": " + end.status().message());
+  if (*end < *start) return ApiBadData("end timestamp must not be before start time");
   Result<Duration> step = ParseDurationParam(r.FormValue("step"));
-  if (!step.ok()) return BadData("invalid parameter \"step\": " + step.status().message());
+  if (!step.ok()) return ApiBadData("invalid parameter \"step\": " + step.status().message());
   if (step->count() <= 0) {
-    return BadData(
+    return ApiBadData(
         "zero or negative query resolution step widths are not accepted. Try a positive integer");
   }
   if ((*end - *start) / step->count() > 11000) {
-    return BadData(
+    return ApiBadData(
         "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
         "resolution (?step=XX)");
   }
   Result<promql::QueryResult> res =
-      ctx.engine->Range(*ctx.storage, r.FormValue("query"), *start, *end, *step);
-  if (!res.ok()) return ApiError(promql::ErrorTypeOf(res.status()), res.status().message());
-  return Success(ResultJson(res->value));
+      ctx.engine->Range(*ctx.storage, r.FormValue("query"), *start, *end, *step,
+                        {.cancel = r.client_gone});
+  if (!res.ok()) return QueryError(ctx, r, res.status());
+  return ApiSuccess(ResultJson(res->value));
 }
 
 http::Response Series(const QueryApiContext& ctx, const http::Request& r) {
   auto sets = MatchParams(r);
-  if (!sets.ok()) return BadData(sets.status().message());
-  if (sets->empty()) return BadData("no match[] parameter provided");
+  if (!sets.ok()) return ApiBadData(sets.status().message());
+  if (sets->empty()) return ApiBadData("no match[] parameter provided");
   auto querier = RangeQuerier(ctx, r);
   if (auto* error = std::get_if<http::Response>(&querier)) return std::move(*error);
   auto& q = std::get<std::unique_ptr<tsdb::Querier>>(querier);
@@ -163,15 +147,15 @@ http::Response Series(const QueryApiContext& ctx, const http::Request& r) {
     if (!set->status().ok()) return ApiError(promql::ErrorType::kInternal, set->status().message());
   }
   ordered_json data = ordered_json::array();
-  for (const model::Labels& l : found) data.push_back(MetricJson(l));
-  return Success(std::move(data));
+  for (const model::Labels& l : found) data.push_back(LabelsJson(l));
+  return ApiSuccess(std::move(data));
 }
 
 // /api/v1/labels and /api/v1/label/<name>/values share everything but the call.
 http::Response LabelsOrValues(const QueryApiContext& ctx, const http::Request& r,
                               const std::string* name) {
   auto sets = MatchParams(r);
-  if (!sets.ok()) return BadData(sets.status().message());
+  if (!sets.ok()) return ApiBadData(sets.status().message());
   if (sets->empty()) sets->push_back({});
   auto querier = RangeQuerier(ctx, r);
   if (auto* error = std::get_if<http::Response>(&querier)) return std::move(*error);
@@ -187,14 +171,14 @@ http::Response LabelsOrValues(const QueryApiContext& ctx, const http::Request& r
   if (std::string text = r.FormValue("limit"); !text.empty()) {
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
-      return BadData("limit must be a number");
+      return ApiBadData("limit must be a number");
     }
   }
   for (const std::string& v : values) {
     if (limit > 0 && data.size() >= limit) break;
     data.push_back(v);
   }
-  return Success(std::move(data));
+  return ApiSuccess(std::move(data));
 }
 
 }  // namespace
@@ -280,15 +264,15 @@ void AddQueryRoutes(const QueryApiContext& ctx, http::Router* router) {
                    OnWorkers(ctx, std::move(respond), [ctx, &r] {
                      const std::string& name = r.path_params.at("name");
                      if (!model::IsValidLabelName(name)) {
-                       return BadData("invalid label name: \"" + name + "\"");
+                       return ApiBadData("invalid label name: \"" + name + "\"");
                      }
                      return LabelsOrValues(ctx, r, &name);
                    });
                  });
   router->HandleSync({"GET", "POST"}, "/api/v1/format_query", [](const http::Request& r) {
     auto expr = promql::ParseExpr(r.FormValue("query"));
-    if (!expr.ok()) return BadData(expr.status().message());
-    return Success(promql::Format(**expr));
+    if (!expr.ok()) return ApiBadData(expr.status().message());
+    return ApiSuccess(promql::Format(**expr));
   });
 }
 

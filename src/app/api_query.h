@@ -2,12 +2,14 @@
 // series, labels, label/<name>/values and format_query, with Prometheus's
 // parameters (RFC 3339 or Unix-seconds times, durations or float-second
 // steps), JSON shapes, error types and status codes. Queries run on the query
-// worker pool, never on the event loop.
+// worker pool, never on the event loop, and stop when their client closes the
+// connection.
 #pragma once
 
 #include <string_view>
 
 #include "vigil/base/clock.h"
+#include "vigil/base/metrics.h"
 #include "vigil/base/result.h"
 #include "vigil/base/worker_pool.h"
 #include "vigil/http/router.h"
@@ -21,6 +23,8 @@ struct QueryApiContext {
   promql::Engine* engine;
   WorkerPool* workers;
   const Clock* clock;
+  // Counts queries stopped because their client went away.
+  metrics::Counter* canceled;
 };
 
 void AddQueryRoutes(const QueryApiContext& ctx, http::Router* router);

@@ -14,7 +14,11 @@
 #include "vigil/promql/engine.h"
 #include "vigil/scrape/manager.h"
 #include "vigil/tsdb/db.h"
+#include "api_federate.h"
+#include "api_metadata.h"
 #include "api_query.h"
+#include "api_status.h"
+#include "api_tsdb_status.h"
 #include "web_routes.h"
 
 namespace vigil::app {
@@ -104,6 +108,7 @@ Status Daemon::Apply(Status status, std::shared_ptr<const config::Config> config
 }
 
 int Daemon::Run() {
+  const TimestampMs start_time = SystemClock().Now();
   log::Info("Starting vigil", {{"version", build_info::Version()},
                                {"revision", build_info::Revision()}});
   Result<std::shared_ptr<const config::Config>> initial =
@@ -145,8 +150,29 @@ int Daemon::Run() {
   WorkerPool query_workers(options_.worker_threads);
   http::Router router;
   AddQueryRoutes({.storage = db->get(), .engine = &engine, .workers = &query_workers,
-                  .clock = &clock},
+                  .clock = &clock,
+                  .canceled = &registry_.AddCounter(
+                      "vigil_api_queries_canceled_total",
+                      "Queries stopped because the client closed the connection.")},
                  &router);
+  AddStatusRoutes({.flags = &options_.flag_values, .registry = &registry_,
+                   .start_time = start_time,
+                   .storage_retention = StorageRetentionText(options_.retention_time,
+                                                             options_.retention_size_bytes)},
+                  &router);
+  AddTsdbStatusRoute({.storage = db->get(), .workers = &query_workers, .clock = &clock,
+                      .registry = &registry_, .lookback_delta = options_.query_lookback_delta},
+                     &router);
+  AddMetadataRoutes(&scrape_manager, &router);
+  AddFederateRoute({.storage = db->get(), .workers = &query_workers, .clock = &clock,
+                    .lookback_delta = options_.query_lookback_delta,
+                    .external_labels =
+                        [this] {
+                          auto c = CurrentConfig();  // null until the first config is applied
+                          return c ? c->global.external_labels
+                                   : std::map<std::string, std::string>();
+                        }},
+                   &router);
   AddWebRoutes(
       WebContext{
           .registry = &registry_,

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "daemon.h"
+#include "query_command.h"
 #include "serve_options.h"
 #include "test_command.h"
 #include "tsdb_command.h"
@@ -27,6 +28,8 @@ Commands:
   check metrics [--content-type=T]  Check an exposition read from stdin (text
                                     format, or OpenMetrics with its content type).
   test promql FILE|DIR...           Run PromQL test scripts (Prometheus's format).
+  query instant|range|series|labels Query a running server's API (as promtool
+                                    query); `vigil query --help` for usage.
   tsdb analyze [flags]              Series, samples, bytes per sample, top labels.
   tsdb dump [flags]                 Samples as text: labels value timestamp.
   help                              Show this help.
@@ -92,6 +95,7 @@ int Main(int argc, char** argv) {
   if (first == "check") return Check(rest);
   if (first == "tsdb") return TsdbCommand(rest);
   if (first == "test") return TestCommand(rest);
+  if (first == "query") return QueryCommand(rest);
   if (first.rfind("-", 0) == 0) return Serve(args);
   std::cerr << "vigil: error: unknown command \"" << first << "\", try --help\n";
   return 2;

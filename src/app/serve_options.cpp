@@ -30,6 +30,17 @@ Result<int64_t> ParseByteSize(const std::string& text) {
   return InvalidArgument("invalid size \"" + text + "\" (want e.g. 512MB, 10GB)");
 }
 
+// A parsed flag's value as text: strings as they are, numbers in decimal,
+// switches as "true"/"false".
+std::string FlagText(const boost::any& value) {
+  if (const auto* s = boost::any_cast<std::string>(&value)) return *s;
+  if (const auto* b = boost::any_cast<bool>(&value)) return *b ? "true" : "false";
+  if (const auto* n = boost::any_cast<size_t>(&value)) return std::to_string(*n);
+  if (const auto* n = boost::any_cast<int64_t>(&value)) return std::to_string(*n);
+  if (const auto* n = boost::any_cast<int>(&value)) return std::to_string(*n);
+  return "";
+}
+
 }  // namespace
 
 Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
@@ -87,6 +98,11 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
   help << desc;
   out.help_text = help.str();
   out.help = vm.count("help") > 0;
+  for (const auto& option : desc.options()) {
+    const std::string& name = option->long_name();
+    if (name == "help") continue;
+    o.flag_values[name] = vm.count(name) ? FlagText(vm[name].value()) : "";
+  }
   VIGIL_ASSIGN_OR_RETURN(o.log_level, log::ParseLevel(log_level));
   VIGIL_ASSIGN_OR_RETURN(o.log_format, log::ParseFormat(log_format));
   Result<Duration> rt = ParseDuration(read_timeout);

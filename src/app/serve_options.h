@@ -2,6 +2,7 @@
 // the same, parsed from the command line of `vigil [serve]`.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct ServeOptions {
   int query_max_concurrency = 20;
   int io_threads = 2;
   int worker_threads = 2;  // parsing and appending scrapes
+  // Every flag by name with its value as given or defaulted ("" when unset),
+  // as /api/v1/status/flags shows them.
+  std::map<std::string, std::string> flag_values;
 };
 
 struct ServeCommandLine {

@@ -134,6 +134,8 @@ Result<Matrix> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
     Series r;
     size_t lo = 0, hi = 0;
     for (size_t step = 0; step < steps; ++step) {
+      // Long windows over many steps make one series slow; stay interruptible.
+      if ((step & 1023) == 1023) VIGIL_RETURN_IF_ERROR(CheckInterrupt());
       TimestampMs maxt = window_end(step), mint = maxt - range_ms;
       while (hi < s.points.size() && s.points[hi].t <= maxt) ++hi;
       while (lo < hi && s.points[lo].t < mint) ++lo;
