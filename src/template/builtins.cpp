@@ -96,6 +96,7 @@ Result<Value> Index(std::span<const Value> args) {
   if (item.is_nil()) return InvalidArgument("index of untyped nil");
   for (size_t i = 1; i < args.size(); ++i) {
     const Value& index = args[i];
+    item = ElementsOf(item);
     if (item.is_list() || item.is_string()) {
       size_t size = item.is_list() ? item.as_list().size() : item.as_string().size();
       VIGIL_ASSIGN_OR_RETURN(int64_t x, IndexArg(index, size, false));
@@ -153,6 +154,12 @@ Result<Value> Len(std::span<const Value> args) {
   if (v.is_string()) return Value(static_cast<int64_t>(v.as_string().size()));
   if (v.is_list()) return Value(static_cast<int64_t>(v.as_list().size()));
   if (v.is_map()) return Value(static_cast<int64_t>(v.as_map().size()));
+  if (v.is_object() && v.as_object().AsList()) {
+    return Value(static_cast<int64_t>(v.as_object().AsList()->size()));
+  }
+  if (v.is_object() && v.as_object().AsMap()) {
+    return Value(static_cast<int64_t>(v.as_object().AsMap()->size()));
+  }
   if (v.is_nil()) return InvalidArgument("len of nil pointer");
   return InvalidArgument("len of type " + GoTypeName(v));
 }

@@ -112,6 +112,7 @@ class Executor {
   Result<Flow> WalkRange(const Value& dot, const BranchNode& node) {
     size_t mark = vars_.size();
     VIGIL_ASSIGN_OR_RETURN(Value value, EvalPipeline(dot, *node.pipe));
+    value = ElementsOf(value);
     bool iterated = false;
     if (value.is_list()) {
       const List& list = value.as_list();

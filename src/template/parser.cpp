@@ -361,8 +361,10 @@ class Parser {
     switch (node->kind) {
       case NodeKind::kField:
       case NodeKind::kVariable: {
+        // Go positions the merged node at its first chained field.
         auto* path = static_cast<FieldPathNode*>(node.get());
         path->ident.insert(path->ident.end(), fields.begin(), fields.end());
+        path->pos = pos;
         return node;
       }
       case NodeKind::kBool: case NodeKind::kString: case NodeKind::kNumber:

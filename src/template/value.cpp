@@ -15,7 +15,16 @@ bool Value::Truthy() const {
   if (is_string()) return !as_string().empty();
   if (is_list()) return !as_list().empty();
   if (is_map()) return !as_map().empty();
-  return true;  // objects are structs: always true in Go
+  if (const List* list = as_object().AsList()) return !list->empty();
+  if (const Map* map = as_object().AsMap()) return !map->empty();
+  return true;  // other objects are structs: always true in Go
+}
+
+Value ElementsOf(const Value& v) {
+  if (!v.is_object()) return v;
+  if (const List* list = v.as_object().AsList()) return Value(*list);
+  if (const Map* map = v.as_object().AsMap()) return Value(*map);
+  return v;
 }
 
 std::string Value::ToString() const {

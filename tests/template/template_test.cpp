@@ -88,7 +88,7 @@ TEST(TemplateTest, FieldsAndVariables) {
                {"{{ (index .Labels \"job\") }}", "node"},
                {"{{ (.Labels).job }}", "node"},
                {"{{ .ExternalURL.Foo }}",
-                "template: t:1:3: executing \"t\" at <.ExternalURL.Foo>: can't evaluate field Foo "
+                "template: t:1:15: executing \"t\" at <.ExternalURL.Foo>: can't evaluate field Foo "
                 "in type string",
                 true},
                {"{{ $x }}", "template: t:1: undefined variable \"$x\"", true},
@@ -96,7 +96,7 @@ TEST(TemplateTest, FieldsAndVariables) {
                 "template: t:1: undefined variable \"$x\"", true},
                {"{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}", "2"},
                {"{{ .Labels.job 1 }}",
-                "template: t:1:3: executing \"t\" at <.Labels.job>: job is not a method but has "
+                "template: t:1:10: executing \"t\" at <.Labels.job>: job is not a method but has "
                 "arguments",
                 true},
            },
@@ -237,7 +237,7 @@ TEST(TemplateTest, ErrorLocationsNameLineAndColumn) {
   std::string error;
   RunTemplate("line1\n  {{ .a.b 1 }}", Value(Map{{"a", Value(Map{{"b", 1}})}}), &error);
   EXPECT_EQ(error,
-            "template: t:2:5: executing \"t\" at <.a.b>: b is not a method but has arguments");
+            "template: t:2:7: executing \"t\" at <.a.b>: b is not a method but has arguments");
   RunTemplate("{{ define \"x\" }}\n{{ index 1 2 }}{{ end }}{{ template \"x\" }}", Value(), &error);
   EXPECT_EQ(error,
             "template: t:2:3: executing \"x\" at <index 1 2>: error calling index: can't index "
@@ -282,7 +282,7 @@ TEST(TemplateTest, Objects) {
                {"{{ .p }} {{ .p.Names }} {{ .p.Join \"-\" }} {{ \"+\" | .p.Join }}",
                 "{a b} [a b] a-b a+b"},
                {"{{ .p.Nope }}",
-                "template: t:1:3: executing \"t\" at <.p.Nope>: can't evaluate field Nope in type "
+                "template: t:1:5: executing \"t\" at <.p.Nope>: can't evaluate field Nope in type "
                 "object",
                 true},
            },
