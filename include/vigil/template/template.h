@@ -105,6 +105,10 @@ class Value {
       v_;
 };
 
+// The list or map that a list-like or map-like Object (Object::AsList,
+// AsMap) stands for, as range, len and index see it; other values unchanged.
+Value ElementsOf(const Value& v);
+
 // A Go time.Time in UTC, as Alertmanager's .StartsAt and .EndsAt: prints as
 // Go's time.String() ("2006-01-02 15:04:05.999999999 +0000 UTC"), has .Unix,
 // .UnixMilli, .Format "layout" and the like, and is what the `date`, `tz`
