@@ -36,6 +36,29 @@ size_t SeriesLength(std::string_view line) {
   return line.size();
 }
 
+// Where the first matcher operator other than `=` is, outside quotes, and
+// its text; npos when there is none.
+size_t NonEqualOperator(std::string_view text, std::string_view* op) {
+  char quote = 0;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\' && quote != '`') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '"' || c == '\'' || c == '`') {
+      quote = c;
+    } else if ((c == '=' && text[i + 1] == '~') ||
+               (c == '!' && (text[i + 1] == '=' || text[i + 1] == '~'))) {
+      *op = text.substr(i, 2);
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 Result<model::Labels> ParseSeriesLabels(std::string_view text) {
@@ -44,8 +67,11 @@ Result<model::Labels> ParseSeriesLabels(std::string_view text) {
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const model::Matcher& m : matchers) {
     if (m.type() != model::MatchType::kEqual) {
-      return InvalidArgument("series description must use = matchers only: " +
-                             std::string(text));
+      std::string_view op = "=~";
+      size_t pos = NonEqualOperator(text, &op);
+      return InvalidArgument(promql::FormatParseError(
+          text, pos == std::string_view::npos ? 0 : static_cast<int>(pos),
+          "unexpected <op:" + std::string(op) + "> in label set, expected \"=\""));
     }
     bool repeated = false;
     for (const auto& p : pairs) repeated = repeated || p.first == m.name();
