@@ -25,14 +25,15 @@ FuncMap AlertmanagerFunctions() {
   f["join"] = [](std::span<const Value> args) -> Result<Value> {
     VIGIL_RETURN_IF_ERROR(CheckArgCount("join", args, 2));
     VIGIL_ASSIGN_OR_RETURN(std::string separator, StringArg(args[0]));
-    if (args[1].is_nil()) return Value("");
-    if (!args[1].is_list()) {
+    Value list = ElementsOf(args[1]);
+    if (list.is_nil()) return Value("");
+    if (!list.is_list()) {
       return Status(StatusCode::kOutOfRange,
-                    "wrong type for value; expected []string; got " + GoTypeName(args[1]));
+                    "wrong type for value; expected []string; got " + GoTypeName(list));
     }
     std::string out;
     bool first = true;
-    for (const Value& item : args[1].as_list()) {
+    for (const Value& item : list.as_list()) {
       VIGIL_ASSIGN_OR_RETURN(std::string s, StringArg(item));
       if (!first) out += separator;
       first = false;

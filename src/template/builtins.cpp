@@ -120,7 +120,7 @@ Result<Value> Index(std::span<const Value> args) {
 
 Result<Value> Slice(std::span<const Value> args) {
   if (args.empty()) return WrongArgCount("slice", 1, 0);
-  const Value& item = args[0];
+  const Value item = ElementsOf(args[0]);
   if (item.is_nil()) return InvalidArgument("slice of untyped nil");
   size_t n = args.size() - 1;
   if (n > 3) return InvalidArgument("too many slice indexes: " + std::to_string(n));

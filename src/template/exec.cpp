@@ -294,8 +294,13 @@ class Executor {
       const Object& object = receiver.as_object();
       if (!has_args) {
         std::optional<Value> field = object.Field(name);
-        if (!field) return Error(node, "can't evaluate field " + name + " in type object");
-        return *std::move(field);
+        if (field) return *std::move(field);
+        // A map type with methods (Alertmanager's KV): its keys are fields.
+        if (const Map* map = object.AsMap()) {
+          auto it = map->find(name);
+          return it != map->end() ? it->second : MissingKeyValue(*map);
+        }
+        return Error(node, "can't evaluate field " + name + " in type object");
       }
       VIGIL_ASSIGN_OR_RETURN(std::vector<Value> argv, EvalArgs(dot, args, final));
       auto result = object.Call(name, argv);

@@ -178,8 +178,9 @@ FuncMap PrometheusFunctions(QueryFunction query, std::string external_url) {
   };
   f["first"] = [](std::span<const Value> args) -> Result<Value> {
     VIGIL_RETURN_IF_ERROR(CheckArgCount("first", args, 1));
-    if (args[0].is_list() && !args[0].as_list().empty()) return args[0].as_list().front();
-    if (!args[0].is_list() && !args[0].is_nil()) {
+    Value list = ElementsOf(args[0]);
+    if (list.is_list() && !list.as_list().empty()) return list.as_list().front();
+    if (!list.is_list() && !list.is_nil()) {
       return Status(StatusCode::kOutOfRange, "wrong type for value; expected queryResult; got " +
                                                  GoTypeName(args[0]));
     }
@@ -202,12 +203,13 @@ FuncMap PrometheusFunctions(QueryFunction query, std::string external_url) {
   f["sortByLabel"] = [](std::span<const Value> args) -> Result<Value> {
     VIGIL_RETURN_IF_ERROR(CheckArgCount("sortByLabel", args, 2));
     VIGIL_ASSIGN_OR_RETURN(std::string label, StringArg(args[0]));
-    if (args[1].is_nil()) return args[1];
-    if (!args[1].is_list()) {
+    Value list = ElementsOf(args[1]);
+    if (list.is_nil()) return list;
+    if (!list.is_list()) {
       return Status(StatusCode::kOutOfRange, "wrong type for value; expected queryResult; got " +
-                                                 GoTypeName(args[1]));
+                                                 GoTypeName(list));
     }
-    List sorted = args[1].as_list();
+    List sorted = list.as_list();
     std::stable_sort(sorted.begin(), sorted.end(), [&label](const Value& a, const Value& b) {
       return SampleLabel(a, label) < SampleLabel(b, label);
     });

@@ -291,3 +291,73 @@ TEST(TemplateTest, Objects) {
 
 }  // namespace
 }  // namespace vigil::tmpl
+
+namespace vigil::tmpl {
+namespace {
+
+// Go slice and map types with methods, as Alertmanager's Alerts and KV.
+class Alerts : public Object {
+ public:
+  explicit Alerts(List alerts) : alerts_(std::move(alerts)) {}
+  std::optional<Value> Field(std::string_view name) const override {
+    if (name != "Firing") return std::nullopt;
+    List firing;
+    for (const Value& a : alerts_) {
+      if (a.as_map().at("Status").as_string() == "firing") firing.push_back(a);
+    }
+    return Value(std::shared_ptr<const Object>(std::make_shared<Alerts>(std::move(firing))));
+  }
+  const List* AsList() const override { return &alerts_; }
+
+ private:
+  List alerts_;
+};
+
+class Kv : public Object {
+ public:
+  explicit Kv(Map map) : map_(std::move(map)) {}
+  std::optional<Value> Field(std::string_view name) const override {
+    if (name == "Names") {
+      List names;
+      for (const auto& [key, value] : map_) names.emplace_back(key);
+      return Value(std::move(names));
+    }
+    return std::nullopt;
+  }
+  const Map* AsMap() const override { return &map_; }
+  std::string ToString() const override { return Value(map_).ToString(); }
+
+ private:
+  Map map_;
+};
+
+Value AlertmanagerLikeData() {
+  auto alert = [](const char* status, const char* name) {
+    return Value(Map{{"Status", status}, {"Name", name}});
+  };
+  List alerts{alert("firing", "a"), alert("resolved", "b"), alert("firing", "c")};
+  auto obj = [](auto o) { return Value(std::shared_ptr<const Object>(std::move(o))); };
+  return Value(Map{{"Alerts", obj(std::make_shared<Alerts>(alerts))},
+                   {"None", obj(std::make_shared<Alerts>(List{}))},
+                   {"Labels", obj(std::make_shared<Kv>(Map{{"job", "node"}, {"sev", "page"}}))}});
+}
+
+TEST(TemplateTest, ListAndMapLikeObjects) {
+  RunCases({
+               {"{{ len .Alerts }} {{ .Alerts.Firing | len }} {{ len .Labels }}", "3 2 2"},
+               {"{{ range .Alerts.Firing }}{{ .Name }}{{ end }}|{{ range $i, $a := .Alerts }}"
+                "{{ $i }}{{ $a.Status }} {{ end }}",
+                "ac|0firing 1resolved 2firing "},
+               {"{{ range $k, $v := .Labels }}{{ $k }}={{ $v }};{{ end }}", "job=node;sev=page;"},
+               {"{{ .Labels.job }} [{{ .Labels.missing }}] {{ index .Labels \"sev\" }} "
+                "{{ (index .Alerts 1).Name }} {{ len (slice .Alerts 1) }}",
+                "node [] page b 2"},
+               {"{{ if .None }}some{{ else }}none{{ end }} {{ if .Alerts }}some{{ end }} "
+                "{{ with .Labels }}{{ .Names }}{{ end }} {{ .Labels }}",
+                "none some [job sev] map[job:node sev:page]"},
+           },
+           AlertmanagerLikeData());
+}
+
+}  // namespace
+}  // namespace vigil::tmpl
