@@ -67,6 +67,25 @@ TEST(AlertmanagerFunctionsTest, Times) {
             "time.Time; got int");
 }
 
+// Texts and outputs recorded with amtool 0.25's `template render`
+// (--template.type=html for the escaped ones).
+TEST(AlertmanagerFunctionsTest, RendersAsAmtool025) {
+  EXPECT_EQ(Exec("{{ \"<a href='x'>+&\\\"\" }}", Escaping::kHtml),
+            "&lt;a href=&#39;x&#39;&gt;&#43;&amp;&#34;");
+  EXPECT_EQ(Exec("<p>{{ \"a<b\" }}</p>{{ \"<i>\" | safeHtml }}{{ printf \"%s\" \"<b>\" }}",
+                 Escaping::kHtml),
+            "<p>a&lt;b</p><i>&lt;b&gt;");
+  EXPECT_EQ(Exec("{{ toUpper \"àb\" }} {{ title \"hello world\" }} "
+                 "{{ reReplaceAll \"(a+)\" \"<$1>\" \"baab\" }}",
+                 Escaping::kHtml),
+            "ÀB Hello World b&lt;aa&gt;b");
+  EXPECT_EQ(Exec("{{ stringSlice \"a\" \"b\" }}"), "[a b]");
+  auto t = Template::Parse("x", "", AlertmanagerFunctions());
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->ExecuteText("{{ 1.5 }} {{ nil }}", Value()).status().message(),
+            "template: :1:13: executing \"\" at <nil>: nil is not a command");
+}
+
 TEST(AlertmanagerFunctionsTest, HtmlEscapingLeavesSafeHtmlAlone) {
   EXPECT_EQ(Exec("<p>{{ .html }}</p>{{ .html | safeHtml }}{{ .missing }}", Escaping::kHtml),
             "<p>&lt;b&gt;x&lt;/b&gt; &amp; &#39;y&#39;</p><b>x</b> & 'y'");
