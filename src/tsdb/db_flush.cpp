@@ -94,7 +94,23 @@ Status DBImpl::FlushLocked() {
   metrics_->flush_duration.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   metrics_->storage_bytes.Set(static_cast<double>(store_->SizeBytes() + wal_->SizeBytes()));
+  UpdateRocksMetrics();
   return Status::Ok();
+}
+
+void DBImpl::UpdateRocksMetrics() {
+  RocksStats st = store_->Stats();
+  metrics_->rocksdb_sst_bytes.Set(static_cast<double>(st.sst_bytes));
+  metrics_->rocksdb_memtable_bytes.Set(static_cast<double>(st.memtable_bytes));
+  metrics_->rocksdb_block_cache_bytes.Set(static_cast<double>(st.block_cache_bytes));
+  metrics_->rocksdb_pending_compaction_bytes.Set(static_cast<double>(st.pending_compaction_bytes));
+  // RocksDB's figures are totals since open: the counters get the growth.
+  metrics_->rocksdb_compactions.Inc(static_cast<double>(st.compactions - reported_rocks_.compactions));
+  metrics_->rocksdb_compaction_seconds.Inc(
+      static_cast<double>(st.compaction_micros - reported_rocks_.compaction_micros) / 1e6);
+  metrics_->rocksdb_stall_seconds.Inc(
+      static_cast<double>(st.stall_micros - reported_rocks_.stall_micros) / 1e6);
+  reported_rocks_ = st;
 }
 
 }  // namespace vigil::tsdb

@@ -41,6 +41,7 @@ class DBImpl final : public DB {
   Status MigrateFromV0();
   Status FlushLocked();       // caller holds maintenance_mu_
   Status CheckpointLocked();  // caller holds maintenance_mu_
+  void UpdateRocksMetrics();  // caller holds maintenance_mu_
   Status RetentionLocked();  // caller holds maintenance_mu_
   // Drops head chunks before `floor` and the series left empty (also from
   // RocksDB); caller holds maintenance_mu_ or is Init.
@@ -58,6 +59,7 @@ class DBImpl final : public DB {
   std::mutex maintenance_mu_;  // one flush, checkpoint or retention pass at a time
   // Open chunks ending before this were sealed (guarded by maintenance_mu_).
   TimestampMs sealed_before_ = kMinTime;
+  RocksStats reported_rocks_;  // guarded by maintenance_mu_; what the counters hold
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

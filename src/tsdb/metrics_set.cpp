@@ -46,6 +46,20 @@ MetricsSet::MetricsSet(metrics::Registry& r)
       storage_bytes(r.AddGauge("vigil_tsdb_storage_size_bytes",
                                "Bytes on disk of RocksDB's files and the WAL.")),
       min_time(r.AddGauge("vigil_tsdb_lowest_timestamp_seconds",
-                          "The oldest time retention keeps (Unix seconds).")) {}
+                          "The oldest time retention keeps (Unix seconds).")),
+      rocksdb_sst_bytes(r.AddGauge("vigil_tsdb_rocksdb_sst_bytes", "Bytes of RocksDB's live SST files.")),
+      rocksdb_memtable_bytes(r.AddGauge("vigil_tsdb_rocksdb_memtable_bytes",
+                                        "Bytes of RocksDB's memtables (active and immutable).")),
+      rocksdb_block_cache_bytes(r.AddGauge("vigil_tsdb_rocksdb_block_cache_usage_bytes",
+                                           "Bytes in use in RocksDB's block cache.")),
+      rocksdb_pending_compaction_bytes(
+          r.AddGauge("vigil_tsdb_rocksdb_pending_compaction_bytes",
+                     "RocksDB's estimate of the bytes compaction still has to rewrite.")),
+      rocksdb_compactions(r.AddCounter("vigil_tsdb_rocksdb_compactions_total",
+                                       "RocksDB compactions finished.")),
+      rocksdb_compaction_seconds(r.AddCounter("vigil_tsdb_rocksdb_compaction_seconds_total",
+                                              "Time spent in finished RocksDB compactions.")),
+      rocksdb_stall_seconds(r.AddCounter("vigil_tsdb_rocksdb_write_stall_seconds_total",
+                                         "Time RocksDB delayed or stopped writes.")) {}
 
 }  // namespace vigil::tsdb

@@ -35,6 +35,15 @@ struct MetricsSet {
   metrics::Counter& retention_deletions;
   metrics::Gauge& storage_bytes;
   metrics::Gauge& min_time;
+
+  // RocksDB, refreshed after every flush pass.
+  metrics::Gauge& rocksdb_sst_bytes;
+  metrics::Gauge& rocksdb_memtable_bytes;
+  metrics::Gauge& rocksdb_block_cache_bytes;
+  metrics::Gauge& rocksdb_pending_compaction_bytes;
+  metrics::Counter& rocksdb_compactions;
+  metrics::Counter& rocksdb_compaction_seconds;
+  metrics::Counter& rocksdb_stall_seconds;
 };
 
 }  // namespace vigil::tsdb

@@ -3,8 +3,10 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -78,6 +80,17 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   return opts;
 }
 
+// Counts RocksDB's finished compactions and their time, for the self-metrics.
+class CompactionCounter final : public rocksdb::EventListener {
+ public:
+  void OnCompactionCompleted(rocksdb::DB*, const rocksdb::CompactionJobInfo& info) override {
+    completed.fetch_add(1, std::memory_order_relaxed);
+    micros.fetch_add(info.stats.elapsed_micros, std::memory_order_relaxed);
+  }
+  std::atomic<uint64_t> completed{0};
+  std::atomic<uint64_t> micros{0};
+};
+
 class RocksStore;
 
 class RocksReader final : public ChunkSource {
@@ -99,8 +112,10 @@ class RocksReader final : public ChunkSource {
 class RocksStore final : public Store {
  public:
   RocksStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-             std::string dir, StoreOptions options)
-      : db_(std::move(db)), cfs_(std::move(cfs)), dir_(std::move(dir)), options_(options) {}
+             std::string dir, StoreOptions options, std::shared_ptr<CompactionCounter> compactions,
+             std::shared_ptr<rocksdb::Statistics> statistics)
+      : db_(std::move(db)), cfs_(std::move(cfs)), dir_(std::move(dir)), options_(options),
+        compactions_(std::move(compactions)), statistics_(std::move(statistics)) {}
 
   ~RocksStore() override {
     // Unlogged writes still in memtables would otherwise be replayed from
@@ -316,6 +331,29 @@ class RocksStore final : public Store {
     return total;
   }
 
+  RocksStats Stats() override {
+    RocksStats st;
+    uint64_t v = 0;
+    if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &v)) {
+      st.sst_bytes = v;
+    }
+    if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &v)) {
+      st.memtable_bytes = v;
+    }
+    // One cache is shared by every column family: read it once.
+    if (db_->GetIntProperty(cfs_[kChunks], rocksdb::DB::Properties::kBlockCacheUsage, &v)) {
+      st.block_cache_bytes = v;
+    }
+    if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                                      &v)) {
+      st.pending_compaction_bytes = v;
+    }
+    st.compactions = compactions_->completed.load(std::memory_order_relaxed);
+    st.compaction_micros = compactions_->micros.load(std::memory_order_relaxed);
+    st.stall_micros = statistics_->getTickerCount(rocksdb::STALL_MICROS);
+    return st;
+  }
+
   Status Persist() override {
     rocksdb::FlushOptions fo;
     fo.wait = true;
@@ -368,6 +406,8 @@ class RocksStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   const std::string dir_;
   const StoreOptions options_;
+  const std::shared_ptr<CompactionCounter> compactions_;
+  const std::shared_ptr<rocksdb::Statistics> statistics_;
   // The first and last bucket holding chunks (kMaxTime / kMinTime: none).
   std::atomic<TimestampMs> min_bucket_{kMaxTime};
   std::atomic<TimestampMs> max_bucket_{kMinTime};
@@ -415,6 +455,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   db_opts.atomic_flush = true;
   db_opts.db_write_buffer_size = options.write_buffer_bytes;
   db_opts.max_open_files = 256;
+  auto compactions = std::make_shared<CompactionCounter>();
+  db_opts.listeners.push_back(compactions);
+  // Tickers only (the stall time): histograms and timers cost on every write.
+  db_opts.statistics = rocksdb::CreateDBStatistics();
+  db_opts.statistics->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
+  std::shared_ptr<rocksdb::Statistics> statistics = db_opts.statistics;
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   for (int i = 0; i < kNumCfs; ++i) {
@@ -427,7 +473,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
                           : rocksdb::DB::Open(db_opts, dir, descs, &handles, &raw);
   VIGIL_RETURN_IF_ERROR(Convert(s, "opening RocksDB at " + dir));
   auto store = std::make_unique<RocksStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
-                                            dir, options);
+                                            dir, options, std::move(compactions),
+                                            std::move(statistics));
   VIGIL_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));
 }

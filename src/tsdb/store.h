@@ -54,6 +54,17 @@ struct StoredChunk {
   std::string_view bytes;  // valid during the callback only
 };
 
+// RocksDB's state that matters for operating it (the self-metrics).
+struct RocksStats {
+  uint64_t sst_bytes = 0;                 // live SST files
+  uint64_t memtable_bytes = 0;            // active and immutable memtables
+  uint64_t block_cache_bytes = 0;         // the shared block cache in use
+  uint64_t pending_compaction_bytes = 0;  // RocksDB's estimate
+  uint64_t compactions = 0;               // finished since open
+  uint64_t compaction_micros = 0;         // their total duration
+  uint64_t stall_micros = 0;              // writes delayed or stopped since open
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -103,6 +114,8 @@ class Store {
 
   // A reader for one querier (it keeps one RocksDB iterator).
   virtual std::shared_ptr<ChunkSource> NewReader() = 0;
+
+  virtual RocksStats Stats() = 0;
 
   // Makes every write so far durable (flushes the memtables of all column
   // families at once, and syncs).

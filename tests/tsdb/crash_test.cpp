@@ -1,6 +1,6 @@
-// Kills a child process that ingests into a DB with SIGKILL at random
-// moments, then reopens the DB and checks that every batch whose Commit
-// returned (as reported through a pipe) is there.
+// Kills a child process that ingests into a DB (crash_driver.h) with SIGKILL
+// at random moments, then reopens the DB and checks that every batch whose
+// Commit returned (as reported through a pipe) is there.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,58 +9,15 @@
 #include <limits>
 #include <random>
 
+#include "crash_driver.h"
 #include "test_util.h"
 #include "vigil/tsdb/db.h"
 
 namespace vigil::tsdb {
 namespace {
 
-using model::Labels;
-
-constexpr int kSeries = 20;
-
-Labels SeriesLabels(int i) {
-  return Labels::FromStrings({"__name__", "crash", "i", std::to_string(i)});
-}
-
-Options CrashOptions() {
-  Options o;
-  o.background = false;
-  o.max_samples_per_chunk = 16;
-  o.wal_segment_bytes = 16 * 1024;  // rotate segments often
-  return o;
-}
-
-// The child: ingests until killed, writing each committed batch's time.
-[[noreturn]] void Child(const std::string& path, int fd, uint32_t seed) {
-  auto db = DB::Open(path, CrashOptions());
-  if (!db.ok()) _exit(2);
-  // Continue after what an earlier child committed.
-  TimestampMs t = 0;
-  {
-    auto q = (*db)->NewQuerier(0, std::numeric_limits<int64_t>::max());
-    if (!q.ok()) _exit(2);
-    auto set = (*q)->Select(false, nullptr, {});
-    while (set->Next()) {
-      auto it = set->At().Iterator();
-      while (it->Next()) t = std::max(t, it->AtT());
-    }
-  }
-  std::mt19937 rng(seed);
-  auto app = (*db)->NewAppender();
-  std::vector<SeriesRef> refs(kSeries, 0);
-  for (int batch = 0;; ++batch) {
-    t += 1000;
-    for (int i = 0; i < kSeries; ++i) {
-      Result<SeriesRef> r = app->Append(refs[i], SeriesLabels(i), t, static_cast<double>(t + i));
-      if (!r.ok()) _exit(3);
-      refs[i] = *r;
-    }
-    if (!app->Commit().ok()) _exit(4);
-    if (::write(fd, &t, sizeof t) != sizeof t) _exit(5);
-    if (batch % 50 == 49 && rng() % 2 == 0 && !(*db)->Checkpoint().ok()) _exit(6);
-  }
-}
+using crash::CrashOptions;
+using crash::kSeries;
 
 TEST(CrashTest, CommittedSamplesSurviveSigkill) {
   testutil::TempDir dir;
@@ -74,7 +31,11 @@ TEST(CrashTest, CommittedSamplesSurviveSigkill) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       ::close(fds[0]);
-      Child(dir.path(), fds[1], static_cast<uint32_t>(round));
+      std::string fd = std::to_string(fds[1]);
+      std::string seed = std::to_string(round);
+      ::execl(VIGIL_TSDB_CRASH_CHILD, VIGIL_TSDB_CRASH_CHILD, dir.path().c_str(), fd.c_str(),
+              seed.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
     }
     ::close(fds[1]);
     // Let the child commit a random number of batches, then kill it at once.

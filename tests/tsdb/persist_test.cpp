@@ -267,5 +267,23 @@ TEST_F(PersistTest, BackgroundThreadFlushes) {
   EXPECT_GE(Metric("vigil_tsdb_chunks_persisted_total"), 2);
 }
 
+TEST_F(PersistTest, RocksDBStatsAreSelfMetrics) {
+  Fill(3, 0, 20'000);
+  ASSERT_TRUE(db_->Flush().ok());
+  // The flushed chunks sit in a memtable (RocksDB's WAL is off) ...
+  EXPECT_GT(Metric("vigil_tsdb_rocksdb_memtable_bytes"), 0);
+  EXPECT_GE(Metric("vigil_tsdb_rocksdb_block_cache_usage_bytes"), 0);
+  EXPECT_GE(Metric("vigil_tsdb_rocksdb_pending_compaction_bytes"), 0);
+  double sst_before = Metric("vigil_tsdb_rocksdb_sst_bytes");  // meta written at open
+  EXPECT_GE(sst_before, 0);
+  // ... until a checkpoint makes them durable as SST files.
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  EXPECT_GT(Metric("vigil_tsdb_rocksdb_sst_bytes"), sst_before + 100);
+  EXPECT_GE(Metric("vigil_tsdb_rocksdb_compactions_total"), 0);
+  EXPECT_GE(Metric("vigil_tsdb_rocksdb_compaction_seconds_total"), 0);
+  EXPECT_EQ(Metric("vigil_tsdb_rocksdb_write_stall_seconds_total"), 0);
+}
+
 }  // namespace
 }  // namespace vigil::tsdb
