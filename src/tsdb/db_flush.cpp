@@ -1,4 +1,6 @@
 // DBImpl's flusher: full chunks from the head to RocksDB.
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -10,8 +12,12 @@ namespace vigil::tsdb {
 namespace {
 
 // A flush writes batches of about this many chunk bytes, so one WriteBatch
-// (and the memory it copies) stays bounded.
-constexpr size_t kFlushBatchBytes = 4 << 20;
+// (and the memory it copies) stays small next to the head.
+constexpr size_t kFlushBatchBytes = 1 << 20;
+// Once this many chunk bytes left the head (and RocksDB flushed memtables of
+// about as much), freed memory is handed back to the OS: glibc keeps freed
+// blocks in its per-thread arenas otherwise, and the resident size only grows.
+constexpr size_t kTrimAfterBytes = 4 << 20;
 
 TimestampMs PersistedMin(MemSeries* s) {
   std::lock_guard lock(s->mu);
@@ -63,13 +69,17 @@ Status DBImpl::FlushLocked() {
   std::vector<FlushItem> items;
   std::vector<MemSeries*> batch_series;
   size_t bytes = 0;
+  size_t flushed = 0;
   Status status;
   size_t i = 0;
   for (; i < dirty.size(); ++i) {
     MemSeries* s = dirty[i];
     std::vector<ChunkRef> chunks = head_->ClosedChunks(s);
     if (chunks.empty()) continue;
-    for (const ChunkRef& c : chunks) bytes += c.bytes->size();
+    size_t chunk_bytes = 0;
+    for (const ChunkRef& c : chunks) chunk_bytes += c.bytes->size();
+    bytes += chunk_bytes;
+    flushed += chunk_bytes;
     TimestampMs first = std::min(chunks.front().min_t, PersistedMin(s));
     items.push_back(FlushItem{s->ref(), s->persisted.load() ? nullptr : &s->labels(),
                               std::move(chunks), first});
@@ -81,6 +91,11 @@ Status DBImpl::FlushLocked() {
     }
   }
   if (status.ok() && !items.empty()) status = WriteFlush(&items, &batch_series);
+  flushed_since_trim_ += flushed;
+  if (flushed_since_trim_ >= kTrimAfterBytes) {
+    ::malloc_trim(0);
+    flushed_since_trim_ = 0;
+  }
   if (!status.ok()) {
     // Nothing of a failed batch left the head: retry every unwritten series.
     for (MemSeries* s : dirty) {
