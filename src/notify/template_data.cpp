@@ -1,5 +1,6 @@
 #include "template_data.h"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -121,24 +122,24 @@ class KvObject final : public Object {
   Map map_;
 };
 
-// time.Time, printed as Go prints it, in UTC.
-class TimeObject final : public Object {
+// Go's zero time.Time (the EndsAt of a firing alert), which tmpl::TimeValue
+// cannot hold: a nanosecond time_point does not reach year 1.
+class ZeroTimeObject final : public Object {
  public:
-  explicit TimeObject(int64_t ms) : ms_(ms) {}
   std::optional<Value> Field(std::string_view field) const override {
-    // Go's zero time is year 1: its Unix() is -62135596800.
-    constexpr int64_t kZeroUnix = -62135596800;
-    if (field == "Unix") return Value(ms_ == 0 ? kZeroUnix : FloorDiv(ms_, 1000));
-    if (field == "UnixMilli") return Value(ms_ == 0 ? kZeroUnix * 1000 : ms_);
-    if (field == "IsZero") return Value(ms_ == 0);
+    constexpr int64_t kZeroUnix = -62135596800;  // 0001-01-01T00:00:00Z
+    if (field == "Unix") return Value(kZeroUnix);
+    if (field == "UnixMilli") return Value(kZeroUnix * 1000);
+    if (field == "IsZero") return Value(true);
     return std::nullopt;
   }
-  std::string ToString() const override { return FormatGoTimeString(ms_); }
-
- private:
-  static int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-  int64_t ms_;
+  std::string ToString() const override { return FormatGoTimeString(0); }
 };
+
+Value TimeOf(int64_t ms) {
+  if (ms == 0) return Make<ZeroTimeObject>();
+  return tmpl::TimeValue(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+}
 
 class AlertObject final : public Object {
  public:
@@ -146,8 +147,8 @@ class AlertObject final : public Object {
       : status_(view.status()),
         labels_(KvOf(view.alert->labels)),
         annotations_(KvOf(view.alert->annotations)),
-        starts_at_(Make<TimeObject>(view.alert->starts_at_ms)),
-        ends_at_(Make<TimeObject>(view.ends_at_ms)),
+        starts_at_(TimeOf(view.alert->starts_at_ms)),
+        ends_at_(TimeOf(view.ends_at_ms)),
         generator_url_(view.alert->generator_url),
         fingerprint_(view.fingerprint) {}
   std::optional<Value> Field(std::string_view field) const override {

@@ -4,7 +4,8 @@
 // .CommonLabels, .CommonAnnotations, .ExternalURL. Label sets are KV objects
 // with .SortedPairs (each .Name .Value; .Names, .Values), .Names, .Values and
 // .Remove; a missing key reads as "" (Alertmanager's missingkey=zero).
-// Times print as Go's time.Time and have .Unix and .UnixMilli.
+// Times are tmpl::TimeValue (Go's time.Time: printing, .Unix, .Format, date,
+// tz, since); a firing alert's EndsAt is Go's zero time.
 // Thread-safety: the values are immutable and may be rendered concurrently.
 #pragma once
 
