@@ -60,16 +60,23 @@ std::string FormatInteger(int64_t v, Spec spec) {
   if (min_digits > 0 && digits.size() < static_cast<size_t>(min_digits)) {
     digits.insert(0, static_cast<size_t>(min_digits) - digits.size(), '0');
   }
-  std::string prefix;
-  if (spec.verb == 'O') {
-    prefix = "0o";
-  } else if (spec.sharp) {
-    if (base == 16) prefix = upper ? "0X" : "0x";
-    if (base == 2) prefix = "0b";
-    if (base == 8 && (digits.empty() || digits[0] != '0')) prefix = "0";
+  std::string out;
+  if (negative) {
+    out += '-';
+  } else if (spec.plus) {
+    out += '+';
+  } else if (spec.space) {
+    out += ' ';
   }
-  std::string sign = negative ? "-" : spec.plus ? "+" : spec.space ? " " : "";
-  return Pad(sign + prefix + digits, spec, /*zero_allowed=*/false);
+  if (spec.verb == 'O') {
+    out += "0o";
+  } else if (spec.sharp) {
+    if (base == 16) out += upper ? "0X" : "0x";
+    if (base == 2) out += "0b";
+    if (base == 8 && (digits.empty() || digits[0] != '0')) out += '0';
+  }
+  out += digits;
+  return Pad(std::move(out), spec, /*zero_allowed=*/false);
 }
 
 std::string QuoteRune(int64_t r) {
