@@ -153,8 +153,10 @@ class Lexer {
           Emit(TokenKind::kLeftParen, start, pos_);
           break;
         case ')':
-          if (--paren_depth < 0) return Error(start, "unexpected right paren U+0029 ')'");
+          // Emitted before the error, as Go does: the parser usually
+          // reports the stray paren first ("unexpected ")" in command").
           Emit(TokenKind::kRightParen, start, pos_);
+          if (--paren_depth < 0) return Error(start, "unexpected right paren U+0029 ')'");
           break;
         default:
           if (c == '.' && (pos_ >= input_.size() || input_[pos_] < '0' || input_[pos_] > '9')) {

@@ -62,5 +62,26 @@ TEST(PromtoolGoldenTest, AnnotationsRenderAsPromtool242) {
   EXPECT_GE(cases, 30);
 }
 
+TEST(PromtoolGoldenTest, ParseErrorsAsPromtool242) {
+  std::ifstream file(VIGIL_TEMPLATE_TESTDATA "/promtool_parse_errors.txt");
+  ASSERT_TRUE(file) << "missing testdata";
+  FuncMap functions = PrometheusFunctions(nullptr);
+  std::string line;
+  std::string text;
+  int cases = 0;
+  while (std::getline(file, line)) {
+    if (line.starts_with("T: ")) {
+      text = line.substr(3);
+      continue;
+    }
+    if (!line.starts_with("E: ")) continue;
+    std::string want = line.substr(3);
+    ++cases;
+    auto t = Template::Parse("__alert_Bad", text, functions);
+    EXPECT_EQ(t.ok() ? "OK" : t.status().message(), want) << text;
+  }
+  EXPECT_GE(cases, 30);
+}
+
 }  // namespace
 }  // namespace vigil::tmpl
