@@ -55,7 +55,7 @@ Result<bool> Less(const Value& a, const Value& b) {
 }
 
 Result<Value> Eq(std::span<const Value> args) {
-  if (args.empty()) return WrongArgCount("eq", 1, 0);
+  VIGIL_RETURN_IF_ERROR(CheckArgCountAtLeast("eq", args, 1));
   if (args.size() == 1) return InvalidArgument("missing argument for comparison");
   for (size_t i = 1; i < args.size(); ++i) {
     VIGIL_ASSIGN_OR_RETURN(bool equal, Equal(args[0], args[i]));
@@ -91,7 +91,7 @@ Result<int64_t> IndexArg(const Value& index, size_t cap, bool inclusive) {
 }
 
 Result<Value> Index(std::span<const Value> args) {
-  if (args.empty()) return WrongArgCount("index", 1, 0);
+  VIGIL_RETURN_IF_ERROR(CheckArgCountAtLeast("index", args, 1));
   Value item = args[0];
   if (item.is_nil()) return InvalidArgument("index of untyped nil");
   for (size_t i = 1; i < args.size(); ++i) {
@@ -119,7 +119,7 @@ Result<Value> Index(std::span<const Value> args) {
 }
 
 Result<Value> Slice(std::span<const Value> args) {
-  if (args.empty()) return WrongArgCount("slice", 1, 0);
+  VIGIL_RETURN_IF_ERROR(CheckArgCountAtLeast("slice", args, 1));
   const Value item = ElementsOf(args[0]);
   if (item.is_nil()) return InvalidArgument("slice of untyped nil");
   size_t n = args.size() - 1;
@@ -184,7 +184,7 @@ FuncMap MakeBuiltins() {
     return Value(GoSprintln(args));
   };
   f["printf"] = [](std::span<const Value> args) -> Result<Value> {
-    if (args.empty()) return WrongArgCount("printf", 1, 0);
+    VIGIL_RETURN_IF_ERROR(CheckArgCountAtLeast("printf", args, 1));
     VIGIL_ASSIGN_OR_RETURN(std::string format, StringArg(args[0]));
     return Value(GoSprintf(format, args.subspan(1)));
   };

@@ -9,15 +9,26 @@
 
 namespace vigil::tmpl {
 
+namespace {
+
 Status WrongArgCount(std::string_view name, size_t want, size_t got) {
   return Status(StatusCode::kOutOfRange, "wrong number of args for " + std::string(name) +
                                              ": want " + std::to_string(want) + " got " +
                                              std::to_string(got));
 }
 
+}  // namespace
+
 Status CheckArgCount(std::string_view name, std::span<const Value> args, size_t want) {
   if (args.size() != want) return WrongArgCount(name, want, args.size());
   return Status::Ok();
+}
+
+Status CheckArgCountAtLeast(std::string_view name, std::span<const Value> args, size_t want) {
+  if (args.size() >= want) return Status::Ok();
+  return Status(StatusCode::kOutOfRange, "wrong number of args for " + std::string(name) +
+                                             ": want at least " + std::to_string(want) + " got " +
+                                             std::to_string(args.size()));
 }
 
 bool IsArgumentError(const Status& status) { return status.code() == StatusCode::kOutOfRange; }

@@ -15,8 +15,9 @@ namespace vigil::tmpl {
 // Argument errors are reported without the "error calling NAME:" prefix of
 // errors returned by a function, as Go does (a distinct code marks them).
 // "wrong number of args for NAME: want N got M":
-Status WrongArgCount(std::string_view name, size_t want, size_t got);
 Status CheckArgCount(std::string_view name, std::span<const Value> args, size_t want);
+// For variadic functions: "wrong number of args for NAME: want at least N got M".
+Status CheckArgCountAtLeast(std::string_view name, std::span<const Value> args, size_t want);
 bool IsArgumentError(const Status& status);
 
 // A string parameter: Go rejects other types ("wrong type for value;

@@ -226,7 +226,7 @@ std::string FormatValue(const Value& v, const Spec& spec) {
   if (v.is_string()) {
     switch (verb) {
       case 'v': case 's': return Pad(Truncate(v.as_string(), spec.precision), spec);
-      case 'q': return Pad(GoQuote(Truncate(v.as_string(), spec.precision)), spec);
+      case 'q': return Pad(GoQuote(Truncate(v.as_string(), spec.precision), spec.plus), spec);
       case 'x': case 'X': return Pad(HexString(Truncate(v.as_string(), spec.precision), spec), spec);
       default: return BadVerb(v, verb);
     }
@@ -278,7 +278,7 @@ std::string GoTypeName(const Value& v) {
   return "struct";
 }
 
-std::string GoQuote(std::string_view s) {
+std::string GoQuote(std::string_view s, bool ascii_only) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
@@ -305,8 +305,17 @@ std::string GoQuote(std::string_view s) {
       for (size_t k = 1; valid && k < n; ++k) {
         valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
       }
-      if (valid) {
+      if (valid && !ascii_only) {
         out.append(s.substr(i, n));
+        i += n - 1;
+        continue;
+      }
+      if (valid) {
+        uint32_t r = c & (0x7F >> n);
+        for (size_t k = 1; k < n; ++k) r = (r << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        char buf[16];
+        std::snprintf(buf, sizeof buf, r < 0x10000 ? "\\u%04x" : "\\U%08x", r);
+        out += buf;
         i += n - 1;
         continue;
       }
@@ -342,6 +351,7 @@ std::string GoSprintln(std::span<const Value> args) {
 std::string GoSprintf(std::string_view format, std::span<const Value> args) {
   std::string out;
   size_t arg = 0;
+  bool reordered = false;  // Go reports extra arguments only without %[n]
   size_t i = 0;
   while (i < format.size()) {
     size_t percent = format.find('%', i);
@@ -352,6 +362,22 @@ std::string GoSprintf(std::string_view format, std::span<const Value> args) {
     out.append(format.substr(i, percent - i));
     i = percent + 1;
     Spec spec;
+    bool bad_index = false;
+    // %[n]verb, %[n]*d, %.[n]*f: the next argument is the n-th (1-based).
+    auto read_arg_index = [&] {
+      if (i >= format.size() || format[i] != '[') return;
+      size_t close = format.find(']', i);
+      size_t j = i + 1;
+      int n = close == std::string_view::npos ? -1 : ReadNumber(format, &j);
+      if (n < 1 || j != close || static_cast<size_t>(n) > args.size()) {
+        bad_index = true;
+        i = close == std::string_view::npos ? format.size() : close + 1;
+        return;
+      }
+      arg = static_cast<size_t>(n - 1);
+      i = close + 1;
+      reordered = true;
+    };
     for (; i < format.size(); ++i) {
       char c = format[i];
       if (c == '+') {
@@ -370,6 +396,7 @@ std::string GoSprintf(std::string_view format, std::span<const Value> args) {
       }
     }
     bool bad_width = false;
+    read_arg_index();
     if (i < format.size() && format[i] == '*') {
       ++i;
       if (arg < args.size() && args[arg].is_int()) {
@@ -390,6 +417,7 @@ std::string GoSprintf(std::string_view format, std::span<const Value> args) {
     bool bad_precision = false;
     if (i < format.size() && format[i] == '.') {
       ++i;
+      read_arg_index();
       if (i < format.size() && format[i] == '*') {
         ++i;
         if (arg < args.size() && args[arg].is_int() && args[arg].as_int() >= 0) {
@@ -403,6 +431,7 @@ std::string GoSprintf(std::string_view format, std::span<const Value> args) {
         if (spec.precision < 0) spec.precision = 0;
       }
     }
+    read_arg_index();
     if (bad_width) out += "%!(BADWIDTH)";
     if (bad_precision) out += "%!(BADPREC)";
     if (i >= format.size()) {
@@ -419,6 +448,10 @@ std::string GoSprintf(std::string_view format, std::span<const Value> args) {
       out += '%';
       continue;
     }
+    if (bad_index) {
+      out += "%!" + std::string(verb) + "(BADINDEX)";
+      continue;
+    }
     if (arg >= args.size()) {
       out += "%!" + std::string(verb) + "(MISSING)";
       continue;
@@ -430,9 +463,13 @@ std::string GoSprintf(std::string_view format, std::span<const Value> args) {
       continue;
     }
     spec.verb = verb[0];
+    if (spec.verb == 'T') {
+      out += Pad(GoTypeName(args[arg++]), spec);
+      continue;
+    }
     out += FormatValue(args[arg++], spec);
   }
-  if (arg < args.size()) {
+  if (!reordered && arg < args.size()) {
     out += "%!(EXTRA ";
     for (size_t k = arg; k < args.size(); ++k) {
       if (k > arg) out += ", ";

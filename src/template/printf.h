@@ -17,8 +17,9 @@ std::string GoSprint(std::span<const Value> args);
 std::string GoSprintln(std::span<const Value> args);
 std::string GoSprintf(std::string_view format, std::span<const Value> args);
 
-// strconv.Quote: a double-quoted Go string literal.
-std::string GoQuote(std::string_view s);
+// strconv.Quote: a double-quoted Go string literal; with ascii_only
+// (strconv.QuoteToASCII, printf's %+q) non-ASCII runes become \u escapes.
+std::string GoQuote(std::string_view s, bool ascii_only = false);
 
 // The Go type a value stands for in messages: int, float64, string, ...
 std::string GoTypeName(const Value& v);
