@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config
+  clang libclang-rt-14-dev  # libFuzzer, for scripts/fuzz.sh
   # libraries
   libboost-dev libboost-program-options-dev
   librocksdb-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libre2-dev

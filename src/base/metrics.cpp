@@ -170,7 +170,10 @@ void AppendHeader(std::string_view name, std::string_view help, std::string_view
 std::string Registry::Render() const {
   std::string out;
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [name, entry] : entries_) {
+  for (const auto& named : entries_) {
+    // Not a structured binding: lambdas below capture the name (clang < 16).
+    const std::string& name = named.first;
+    const std::unique_ptr<Entry>& entry = named.second;
     if (entry->func) {
       AppendHeader(name, entry->help, entry->func_is_counter ? "counter" : "gauge", &out);
       AppendSample(name, {}, {}, "", "", entry->func(), &out);
