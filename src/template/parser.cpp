@@ -8,6 +8,10 @@
 namespace vigil::tmpl {
 namespace {
 
+// Bounds the nesting of parentheses and control structures, so that a
+// hostile template cannot exhaust the parser's (or executor's) stack.
+constexpr int kMaxNestingDepth = 1000;
+
 // What TextOrAction found: a node, or the {{end}} / {{else}} closing a list.
 struct Item {
   enum Kind { kNode, kEnd, kElse } kind = kNode;
@@ -211,7 +215,21 @@ class Parser {
     return NodeItem(std::make_unique<ActionNode>(pos, std::move(pipe)));
   }
 
+  // Counts one level of nesting for as long as it lives.
+  class NestingGuard {
+   public:
+    explicit NestingGuard(int* depth) : depth_(depth) { ++*depth_; }
+    ~NestingGuard() { --*depth_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    int* depth_;
+  };
+
   Result<Item> Control(NodeKind kind, std::string_view context) {
+    NestingGuard guard(&nesting_depth_);
+    if (nesting_depth_ > kMaxNestingDepth) return Error("max expression depth exceeded");
     size_t saved_vars = vars_.size();
     auto node = std::make_unique<BranchNode>(kind, 0);
     VIGIL_ASSIGN_OR_RETURN(node->pipe, Pipeline(context, TokenKind::kRightDelim));
@@ -411,6 +429,8 @@ class Parser {
             std::make_unique<ConstantNode>(NodeKind::kNumber, token.pos, text, std::move(*number)));
       }
       case TokenKind::kLeftParen: {
+        NestingGuard guard(&nesting_depth_);
+        if (nesting_depth_ > kMaxNestingDepth) return Error("max expression depth exceeded");
         VIGIL_ASSIGN_OR_RETURN(auto pipe, Pipeline("parenthesized pipeline", TokenKind::kRightParen));
         return NodePtr(std::move(pipe));
       }
@@ -435,6 +455,7 @@ class Parser {
   int last_line_ = 1;
   std::vector<std::string> vars_ = {"$"};
   int range_depth_ = 0;
+  int nesting_depth_ = 0;
   TreeMap defined_;
 };
 

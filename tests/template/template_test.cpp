@@ -246,6 +246,21 @@ TEST(TemplateTest, ErrorLocationsNameLineAndColumn) {
   EXPECT_EQ(error, "template: t:3: unexpected EOF");
 }
 
+TEST(TemplateTest, NestingIsBounded) {
+  std::string error;
+  RunTemplate("{{ " + std::string(1001, '(') + "1" + std::string(1001, ')') + " }}", Value(), &error);
+  EXPECT_EQ(error, "template: t:1: max expression depth exceeded");
+  std::string ifs;
+  for (int i = 0; i < 1001; ++i) ifs += "{{ if 1 }}";
+  RunTemplate(ifs, Value(), &error);
+  EXPECT_EQ(error, "template: t:1: max expression depth exceeded");
+  error.clear();
+  EXPECT_EQ(RunTemplate("{{ " + std::string(100, '(') + "1" + std::string(100, ')') + " }}", Value(),
+                        &error),
+            "1");
+  EXPECT_EQ(error, "");
+}
+
 TEST(TemplateTest, RecursionIsBounded) {
   std::string error;
   RunTemplate("{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" }}", Value(), &error);
