@@ -44,7 +44,10 @@ Result<double> FloatArg(const Value& v) {
   if (!v.is_string()) return InvalidArgument("can't convert " + GoTypeName(v) + " to float");
   const std::string& s = v.as_string();
   std::string prefix = "strconv.ParseFloat: parsing " + GoQuote(s) + ": ";
-  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) {
+  // strtod also takes leading spaces and hex without a 'p' exponent; Go does not.
+  bool hex = s.find_first_of("xX") != std::string::npos;
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ||
+      (hex && s.find_first_of("pP") == std::string::npos)) {
     return InvalidArgument(prefix + "invalid syntax");
   }
   errno = 0;

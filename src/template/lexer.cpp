@@ -42,8 +42,8 @@ class Lexer {
 
   std::vector<Token> Run() {
     while (true) {
-      Status status = LexText();
-      if (status.ok() && pos_ < input_.size()) status = LexAction();
+      LexText();
+      Status status = pos_ < input_.size() ? LexAction() : Status::Ok();
       if (!status.ok()) {
         tokens_.push_back(Token{TokenKind::kError, {}, error_pos_, LineAt(error_pos_),
                                 status.message()});
@@ -60,7 +60,7 @@ class Lexer {
  private:
   // Text up to the next "{{" (or the end), trimming it when the action
   // opens with "{{- ".
-  Status LexText() {
+  void LexText() {
     size_t start = pos_;
     size_t delim = input_.find(kLeftDelim, pos_);
     size_t end = delim == std::string_view::npos ? input_.size() : delim;
@@ -70,7 +70,6 @@ class Lexer {
     }
     if (text_end > start) Emit(TokenKind::kText, start, text_end);
     pos_ = end;
-    return Status::Ok();
   }
 
   bool HasLeftTrimMarker(size_t at) const {

@@ -69,6 +69,12 @@ TEST(PrometheusFunctionsTest, Humanize) {
        "template: t:1:3: executing \"t\" at <humanize \"a\">: error calling humanize: "
        "strconv.ParseFloat: parsing \"a\": invalid syntax",
        true},
+      {"{{ humanize \"0x10\" }}",
+       "template: t:1:3: executing \"t\" at <humanize \"0x10\">: error calling humanize: "
+       "strconv.ParseFloat: parsing \"0x10\": invalid syntax",
+       true},
+      {"{{ humanize \"0x1p4\" }} {{ humanize \"-Inf\" }} {{ humanize \"NaN\" }} {{ humanize \"1e-3\" }}",
+       "16 -Inf NaN 1m"},
       {"{{ humanize true }}",
        "template: t:1:3: executing \"t\" at <humanize true>: error calling humanize: can't "
        "convert bool to float",
