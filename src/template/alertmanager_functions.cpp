@@ -6,6 +6,7 @@
 #include "go_time.h"
 #include "printf.h"
 #include "time_zone.h"
+#include "unicode_case.h"
 
 namespace vigil::tmpl {
 namespace {
@@ -21,6 +22,11 @@ Result<GoTime> TimeArg(const Value& v) {
 FuncMap AlertmanagerFunctions() {
   FuncMap f;
   AddCommonFunctions(&f);
+  f["title"] = [](std::span<const Value> args) -> Result<Value> {  // cases.Title
+    VIGIL_RETURN_IF_ERROR(CheckArgCount("title", args, 1));
+    VIGIL_ASSIGN_OR_RETURN(std::string s, StringArg(args[0]));
+    return Value(CasesTitleText(s));
+  };
   // join takes the separator first, for pipelines: {{ .Names | join ", " }}.
   f["join"] = [](std::span<const Value> args) -> Result<Value> {
     VIGIL_RETURN_IF_ERROR(CheckArgCount("join", args, 2));

@@ -1,6 +1,5 @@
 #include "common_functions.h"
 
-#include <cctype>
 #include <cmath>
 #include <vector>
 
@@ -8,43 +7,10 @@
 #include "function_args.h"
 #include "printf.h"
 #include "regexp.h"
+#include "unicode_case.h"
 
 namespace vigil::tmpl {
 namespace {
-
-// Case mapping of ASCII and Latin-1 letters (Go maps all of Unicode; rule
-// templates and label values are overwhelmingly ASCII).
-enum class Case { kUpper, kLower };
-
-std::string MapCase(std::string_view s, Case to, bool only_word_starts) {
-  std::string out;
-  out.reserve(s.size());
-  bool previous_separator = true;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    bool convert = !only_word_starts || previous_separator;
-    if (c < 0x80) {
-      previous_separator = !(std::isalnum(c) || c == '_');
-      if (convert) c = static_cast<unsigned char>(to == Case::kUpper ? std::toupper(c) : std::tolower(c));
-      out.push_back(static_cast<char>(c));
-      continue;
-    }
-    // Latin-1 letters are U+00C0..U+00FE, encoded C3 80..C3 BE; upper and
-    // lower case differ by 0x20 except for × and ÷.
-    previous_separator = false;
-    if (c == 0xC3 && i + 1 < s.size()) {
-      auto d = static_cast<unsigned char>(s[i + 1]);
-      if (convert && to == Case::kUpper && d >= 0xA0 && d <= 0xBE && d != 0xB7) d -= 0x20;
-      if (convert && to == Case::kLower && d >= 0x80 && d <= 0x9E && d != 0x97) d += 0x20;
-      out.push_back(static_cast<char>(c));
-      out.push_back(static_cast<char>(d));
-      ++i;
-      continue;
-    }
-    out.push_back(static_cast<char>(c));
-  }
-  return out;
-}
 
 Function StringFunction(std::string name, std::string (*f)(std::string_view)) {
   return [name, f](std::span<const Value> args) -> Result<Value> {
@@ -90,15 +56,8 @@ std::string HumanizeDuration(double v) {
 }
 
 void AddCommonFunctions(FuncMap* f) {
-  (*f)["toUpper"] = StringFunction("toUpper", [](std::string_view s) {
-    return MapCase(s, Case::kUpper, false);
-  });
-  (*f)["toLower"] = StringFunction("toLower", [](std::string_view s) {
-    return MapCase(s, Case::kLower, false);
-  });
-  (*f)["title"] = StringFunction("title", [](std::string_view s) {
-    return MapCase(s, Case::kUpper, true);
-  });
+  (*f)["toUpper"] = StringFunction("toUpper", ToUpperText);
+  (*f)["toLower"] = StringFunction("toLower", ToLowerText);
   (*f)["safeHtml"] = [](std::span<const Value> args) -> Result<Value> {
     VIGIL_RETURN_IF_ERROR(CheckArgCount("safeHtml", args, 1));
     VIGIL_ASSIGN_OR_RETURN(std::string s, StringArg(args[0]));

@@ -1,6 +1,7 @@
 // Template functions Prometheus and Alertmanager share (both take them from
-// Prometheus's common templates or strings package): title, toUpper,
-// toLower, match, reReplaceAll, safeHtml and humanizeDuration.
+// Prometheus's common templates or strings package): toUpper, toLower,
+// match, reReplaceAll, safeHtml and humanizeDuration. (Their `title`
+// functions differ.)
 // Thread-safety: pure functions.
 #pragma once
 

@@ -9,6 +9,7 @@
 #include "function_args.h"
 #include "go_time.h"
 #include "printf.h"
+#include "unicode_case.h"
 #include "vigil/base/duration.h"
 #include "vigil/base/format_float.h"
 
@@ -153,6 +154,11 @@ Function LinkFunction(std::string name, std::string tab) {
 FuncMap PrometheusFunctions(QueryFunction query, std::string external_url) {
   FuncMap f;
   AddCommonFunctions(&f);
+  f["title"] = [](std::span<const Value> args) -> Result<Value> {  // strings.Title
+    VIGIL_RETURN_IF_ERROR(CheckArgCount("title", args, 1));
+    VIGIL_ASSIGN_OR_RETURN(std::string s, StringArg(args[0]));
+    return Value(TitleText(s));
+  };
   f["humanize"] = NumberFunction("humanize", Humanize);
   f["humanize1024"] = NumberFunction("humanize1024", Humanize1024);
   f["humanizePercentage"] = NumberFunction("humanizePercentage",

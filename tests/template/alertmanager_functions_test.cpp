@@ -80,6 +80,13 @@ TEST(AlertmanagerFunctionsTest, RendersAsAmtool025) {
                  Escaping::kHtml),
             "ÀB Hello World b&lt;aa&gt;b");
   EXPECT_EQ(Exec("{{ stringSlice \"a\" \"b\" }}"), "[a b]");
+  // Alertmanager's title is x/text's cases.Title, not Prometheus's strings.Title.
+  EXPECT_EQ(Exec("{{ title \"hello wORLD foo_bar-baz a.b x:y o'neil 3rd ÉLAN\" }}"),
+            "Hello World Foo_bar-Baz A.b X:y O'neil 3Rd Élan");
+  EXPECT_EQ(Exec("{{ toUpper \"straße ñ ÿ ā ı привет ёж αβγ ς άέ µ\" }}|"
+                 "{{ toLower \"ĀĞİ ÀÉ ПРИВЕТ ЁЖ ΑΒΓ ΆΈ Ÿ\" }}|"
+                 "{{ title \"élan vital привет мир_x a.b\" }}"),
+            "STRAßE Ñ Ÿ Ā I ПРИВЕТ ЁЖ ΑΒΓ Σ ΆΈ Μ|āği àé привет ёж αβγ άέ ÿ|Élan Vital Привет Мир_x A.b");
   auto t = Template::Parse("x", "", AlertmanagerFunctions());
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->ExecuteText("{{ 1.5 }} {{ nil }}", Value()).status().message(),

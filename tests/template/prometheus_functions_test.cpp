@@ -86,6 +86,9 @@ TEST(PrometheusFunctionsTest, Strings) {
   RunCases({
       {"{{ title \"aa bb-cc_dd\" }} {{ toUpper \"aBc\" }} {{ toLower \"AbC\" }}",
        "Aa Bb-Cc_dd ABC abc"},
+      // Recorded from promtool 2.42 (Go's strings.Title).
+      {"{{ title \"hello wORLD foo_bar-baz a.b x:y o'neil 3rd ÉLAN\" }}",
+       "Hello WORLD Foo_bar-Baz A.B X:Y O'Neil 3rd ÉLAN"},
       {"{{ reReplaceAll \"(a)b\" \"x$1\" \"abab\" }} {{ reReplaceAll \"a*\" \"-\" \"baaac\" }} "
        "{{ reReplaceAll \"(?P<h>[^:]+):.*\" \"${h}\" \"host:9100\" }}",
        "xaxa -b-c- host"},
