@@ -12,11 +12,13 @@
 #include "vigil/http/instrument.h"
 #include "vigil/http/server.h"
 #include "vigil/promql/engine.h"
+#include "vigil/rules/manager.h"
 #include "vigil/scrape/manager.h"
 #include "vigil/tsdb/db.h"
 #include "api_federate.h"
 #include "api_metadata.h"
 #include "api_query.h"
+#include "api_rules.h"
 #include "api_status.h"
 #include "api_tsdb_status.h"
 #include "web_routes.h"
@@ -146,9 +148,20 @@ int Daemon::Run() {
   engine_options.max_concurrency = options_.query_max_concurrency;
   engine_options.default_subquery_step = (*initial)->global.evaluation_interval;
   promql::Engine engine(engine_options);
+  // No notify::Sink yet: alerts are evaluated, stored and shown, not sent.
+  rules::Manager rules_manager(loop, workers, engine, **db, **db, /*sink=*/nullptr, registry_,
+                               clock,
+                               {.resend_delay = options_.rules_resend_delay,
+                                .outage_tolerance = options_.rules_for_outage_tolerance,
+                                .for_grace_period = options_.rules_for_grace_period,
+                                .external_url = options_.external_url});
+  reloaders_.push_back({"rules", [&rules_manager](const config::Config& c) {
+                          return rules_manager.ApplyConfig(c);
+                        }});
   // Queries get threads of their own so a heavy one never delays scrapes.
   WorkerPool query_workers(options_.worker_threads);
   http::Router router;
+  AddRulesRoutes(&rules_manager, &router);
   AddQueryRoutes({.storage = db->get(), .engine = &engine, .workers = &query_workers,
                   .clock = &clock,
                   .canceled = &registry_.AddCounter(
@@ -246,6 +259,8 @@ int Daemon::Run() {
   server.WaitIdle(std::chrono::seconds(1));
   log::Info("Stopping scrape manager");
   scrape_manager.Stop();
+  log::Info("Stopping rule manager");
+  rules_manager.Stop();
   workers.Join();  // scrapes being appended finish and commit
   query_workers.Join();
   boost::system::error_code ignored;

@@ -25,6 +25,7 @@ Commands:
   serve                             Run the vigil server (the default).
   check config FILE...              Check that vigil config files are valid.
   check alertmanager-config FILE... Check standalone Alertmanager config files.
+  check rules FILE...               Check rule files (as promtool check rules).
   check metrics [--content-type=T]  Check an exposition read from stdin (text
                                     format, or OpenMetrics with its content type).
   test promql FILE|DIR...           Run PromQL test scripts (Prometheus's format).
@@ -64,15 +65,16 @@ int Serve(const std::vector<std::string>& args) {
 
 int Check(const std::vector<std::string>& args) {
   if (args.empty()) {
-    std::cerr << "vigil check: expected one of: config, alertmanager-config, metrics\n";
+    std::cerr << "vigil check: expected one of: config, alertmanager-config, rules, metrics\n";
     return 2;
   }
   std::vector<std::string> files(args.begin() + 1, args.end());
   if (args[0] == "config") return CheckConfig(files);
   if (args[0] == "alertmanager-config") return CheckAlertmanagerConfig(files);
   if (args[0] == "metrics") return CheckMetrics(files);
+  if (args[0] == "rules") return CheckRules(files);
   std::cerr << "vigil check: unknown kind \"" << args[0]
-            << "\" (expected config, alertmanager-config or metrics)\n";
+            << "\" (expected config, alertmanager-config, rules or metrics)\n";
   return 2;
 }
 

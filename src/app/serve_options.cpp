@@ -50,6 +50,7 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
   std::string read_timeout = "5m", shutdown_timeout = "10s";
   std::string retention_time, retention_size;
   std::string lookback = "5m", query_timeout = "2m";
+  std::string resend_delay = "1m", outage_tolerance = "1h", grace_period = "10m";
   po::options_description desc("Flags of vigil serve");
   desc.add_options()
       ("help,h", "Show this help.")
@@ -80,6 +81,16 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
       ("query.max-concurrency",
        po::value(&o.query_max_concurrency)->default_value(o.query_max_concurrency),
        "Maximum number of queries executed concurrently.")
+      ("rules.alert.resend-delay", po::value(&resend_delay)->default_value(resend_delay),
+       "Minimum amount of time to wait before resending an alert to the notifier.")
+      ("rules.alert.for-outage-tolerance",
+       po::value(&outage_tolerance)->default_value(outage_tolerance),
+       "Max time to tolerate vigil outage for restoring \"for\" state of alert.")
+      ("rules.alert.for-grace-period", po::value(&grace_period)->default_value(grace_period),
+       "Minimum duration between alert and restored \"for\" state. This is maintained only "
+       "for alerts with configured \"for\" time greater than grace period.")
+      ("web.external-url", po::value(&o.external_url),
+       "The URL under which vigil is externally reachable (alerts' generator URLs).")
       ("log.level", po::value(&log_level)->default_value(log_level),
        "Only log messages with the given severity or above: debug, info, warn, error.")
       ("log.format", po::value(&log_format)->default_value(log_format),
@@ -117,6 +128,21 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
   Result<Duration> qt = ParseDuration(query_timeout);
   if (!qt.ok() || qt->count() <= 0) return InvalidArgument("--query.timeout: bad duration");
   o.query_timeout = *qt;
+  struct DurationFlag {
+    const char* name;
+    const std::string& text;
+    Duration& out;
+  };
+  for (const DurationFlag& f :
+       {DurationFlag{"--rules.alert.resend-delay", resend_delay, o.rules_resend_delay},
+        DurationFlag{"--rules.alert.for-outage-tolerance", outage_tolerance,
+                     o.rules_for_outage_tolerance},
+        DurationFlag{"--rules.alert.for-grace-period", grace_period, o.rules_for_grace_period}}) {
+    Result<Duration> d = ParseDuration(f.text);
+    if (!d.ok()) return d.status().WithPrefix(f.name);
+    f.out = *d;
+  }
+  while (!o.external_url.empty() && o.external_url.back() == '/') o.external_url.pop_back();
   if (!retention_size.empty()) {
     Result<int64_t> bytes = ParseByteSize(retention_size);
     if (!bytes.ok()) return bytes.status().WithPrefix("--storage.tsdb.retention.size");

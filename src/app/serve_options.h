@@ -29,6 +29,11 @@ struct ServeOptions {
   Duration query_timeout = std::chrono::minutes(2);
   int64_t query_max_samples = 50'000'000;
   int query_max_concurrency = 20;
+  // Rules (as Prometheus's --rules.alert.* flags).
+  Duration rules_resend_delay = std::chrono::minutes(1);
+  Duration rules_for_outage_tolerance = std::chrono::hours(1);
+  Duration rules_for_grace_period = std::chrono::minutes(10);
+  std::string external_url;  // --web.external-url: alerts' generator URLs, $externalURL
   int io_threads = 2;
   int worker_threads = 2;  // parsing and appending scrapes
   // Every flag by name with its value as given or defaulted ("" when unset),
