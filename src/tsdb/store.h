@@ -28,7 +28,7 @@ struct StoreOptions {
   // Block cache shared by every column family.
   size_t block_cache_bytes = 8 << 20;
   // Memtable budget across column families.
-  size_t write_buffer_bytes = 16 << 20;
+  size_t write_buffer_bytes = 8 << 20;
   bool read_only = false;
   // Block compression of the chunks column family (see docs/format/tsdb.md
   // for the measurement behind the default).

@@ -195,6 +195,11 @@ TEST_F(PersistTest, IdleSeriesOpenChunksAreSealedAndFlushed) {
   ASSERT_TRUE(db_->Checkpoint().ok());
   Open();
   EXPECT_EQ(testutil::ReadAll(*db_, 0, 100'000), before);
+  // Label matchers find the series that only RocksDB holds samples of (the
+  // head's index is rebuilt from the persisted series on open).
+  auto found = testutil::ReadAll(*db_, 0, 100'000, {M(MatchType::kRegexMatch, "__name__", "id.*")});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found.begin()->second, before["idle"]);
   // The watermark kept the newest value: the same sample again is ignored,
   // another value at its timestamp is a duplicate.
   app = db_->NewAppender();

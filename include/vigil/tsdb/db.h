@@ -54,7 +54,10 @@ struct Options {
   int64_t retention_interval_ms = 60'000;
   // RocksDB's block cache (shared by its column families) and memtables.
   size_t block_cache_bytes = 8 << 20;
-  size_t write_buffer_bytes = 16 << 20;
+  // 8 MiB: the chunks' memtable (a quarter) holds ~2 MiB of chunks before it
+  // becomes an SST; a memtable is resident memory, and chunks are only read
+  // back by queries, so small memtables cost little.
+  size_t write_buffer_bytes = 8 << 20;
 };
 
 struct DBStats {
