@@ -32,10 +32,8 @@ class Executor {
   using Args = std::span<const NodePtr>;
 
   Status Error(const Node& at, const std::string& message) const {
-    std::string context = at.String();
-    if (context.size() > 20) context = context.substr(0, 20) + "...";
     return InvalidArgument("template: " + tree_->Location(at.pos) + ": executing \"" +
-                           tree_->name + "\" at <" + context + ">: " + message);
+                           tree_->name + "\" at <" + at.String() + ">: " + message);
   }
 
   Result<Flow> Walk(const Value& dot, const Node& node) {

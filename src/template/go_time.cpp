@@ -92,10 +92,7 @@ std::string FormatGoTime(const GoTime& t, std::string_view layout) {
   std::string out;
   size_t i = 0;
   while (i < layout.size()) {
-    if (size_t frac = FractionLength(layout.substr(i)); frac > 0 && i > 0 &&
-                                                       layout[i - 1] >= '0' && layout[i - 1] <= '9') {
-      // Go only treats .000 as seconds' fraction right after a seconds field,
-      // but any digit-preceded run is the common case.
+    if (size_t frac = FractionLength(layout.substr(i)); frac > 0) {
       std::string digits = Pad(t.nanos, 9).substr(0, frac - 1);
       if (layout[i + 1] == '9') {
         while (!digits.empty() && digits.back() == '0') digits.pop_back();
