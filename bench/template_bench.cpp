@@ -36,6 +36,13 @@ void BM_TemplateParseAndExpand(benchmark::State& state) {
 }
 BENCHMARK(BM_TemplateParseAndExpand);
 
+// The fixed cost of a parse: the function table and the tree's bookkeeping.
+void BM_TemplateParseEmpty(benchmark::State& state) {
+  FuncMap functions = PrometheusFunctions(nullptr);
+  for (auto _ : state) benchmark::DoNotOptimize(Template::Parse("t", "", functions));
+}
+BENCHMARK(BM_TemplateParseEmpty);
+
 void BM_TemplateExpand(benchmark::State& state) {
   auto t = Template::Parse("__alert_HighErrorRate", kAnnotation, PrometheusFunctions(nullptr));
   Value data = AlertData();
