@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "go_time.h"
 #include "printf.h"
 
 namespace vigil::tmpl {
@@ -41,6 +42,7 @@ Result<std::string> StringArg(const Value& v) {
 
 Result<double> FloatArg(const Value& v) {
   if (v.is_number()) return v.as_number();
+  if (const DurationObject* d = AsDuration(v)) return static_cast<double>(d->nanos()) / 1e9;
   if (!v.is_string()) return InvalidArgument("can't convert " + GoTypeName(v) + " to float");
   const std::string& s = v.as_string();
   std::string prefix = "strconv.ParseFloat: parsing " + GoQuote(s) + ": ";

@@ -24,8 +24,9 @@ bool IsArgumentError(const Status& status);
 // expected string; got int").
 Result<std::string> StringArg(const Value& v);
 
-// Prometheus's convertToFloat: numbers, and strings parsed as Go's
-// strconv.ParseFloat ("strconv.ParseFloat: parsing "x": invalid syntax").
+// Prometheus's convertToFloat: numbers, durations (as seconds, as
+// prometheus/common's), and strings parsed as Go's strconv.ParseFloat
+// ("strconv.ParseFloat: parsing "x": invalid syntax").
 Result<double> FloatArg(const Value& v);
 
 }  // namespace vigil::tmpl

@@ -4,6 +4,8 @@
 #include <cstdio>
 
 #include "function_args.h"
+#include "printf.h"
+#include "time_zone.h"
 
 namespace vigil::tmpl {
 namespace {
@@ -202,6 +204,10 @@ std::optional<Value> TimeObject::Field(std::string_view name) const {
   if (name == "YearDay") return Value(c.yday);
   if (name == "String") return Value(GoTimeString(t_));
   if (name == "IsZero") return Value(t_.unix_seconds == -62135596800 && t_.nanos == 0);
+  if (name == "Local") {
+    auto local = InZone(t_, "Local");
+    return local.ok() ? MakeTime(*std::move(local)) : MakeTime(t_);
+  }
   if (name == "UTC") {
     GoTime utc = t_;
     utc.zone = "UTC";
@@ -217,7 +223,53 @@ Result<Value> TimeObject::Call(std::string_view name, std::span<const Value> arg
     VIGIL_ASSIGN_OR_RETURN(std::string layout, StringArg(args[0]));
     return Value(FormatGoTime(t_, layout));
   }
+  if (name == "Sub") {
+    VIGIL_RETURN_IF_ERROR(CheckArgCount("Sub", args, 1));
+    const GoTime* other = AsTime(args[0]);
+    if (!other) {
+      return Status(StatusCode::kOutOfRange,
+                    "wrong type for value; expected time.Time; got " + GoTypeName(args[0]));
+    }
+    return MakeDuration((t_.unix_seconds - other->unix_seconds) * 1000000000 +
+                        (t_.nanos - other->nanos));
+  }
+  if (name == "Add") {
+    VIGIL_RETURN_IF_ERROR(CheckArgCount("Add", args, 1));
+    VIGIL_ASSIGN_OR_RETURN(int64_t d, DurationArg(args[0]));
+    int64_t nanos = t_.nanos + d % 1000000000;
+    GoTime sum = t_;
+    sum.unix_seconds += d / 1000000000 + FloorDiv(nanos, 1000000000);
+    sum.nanos = static_cast<int32_t>(nanos - FloorDiv(nanos, 1000000000) * 1000000000);
+    return MakeTime(std::move(sum));
+  }
   return Object::Call(name, args);
+}
+
+Result<Value> DurationObject::Call(std::string_view name, std::span<const Value> args) const {
+  if (name != "Round" && name != "Truncate") return Object::Call(name, args);
+  VIGIL_RETURN_IF_ERROR(CheckArgCount(name, args, 1));
+  VIGIL_ASSIGN_OR_RETURN(int64_t m, DurationArg(args[0]));
+  if (m <= 0) return MakeDuration(nanos_);
+  int64_t r = nanos_ % m;
+  if (name == "Truncate") return MakeDuration(nanos_ - r);
+  // Round half away from zero, as Go.
+  if (nanos_ < 0) {
+    r = -r;
+    return MakeDuration(r + r < m ? nanos_ + r : nanos_ - m + r);
+  }
+  return MakeDuration(r + r < m ? nanos_ - r : nanos_ + m - r);
+}
+
+const DurationObject* AsDuration(const Value& v) {
+  if (!v.is_object()) return nullptr;
+  return dynamic_cast<const DurationObject*>(&v.as_object());
+}
+
+Result<int64_t> DurationArg(const Value& v) {
+  if (const DurationObject* d = AsDuration(v)) return d->nanos();
+  if (v.is_int()) return v.as_int();
+  return Status(StatusCode::kOutOfRange,
+                "wrong type for value; expected time.Duration; got " + GoTypeName(v));
 }
 
 std::optional<Value> DurationObject::Field(std::string_view name) const {

@@ -22,6 +22,9 @@ struct GoTime {
 std::string FormatGoTime(const GoTime& t, std::string_view layout);
 std::string GoTimeString(const GoTime& t);
 
+// Fields: Unix, UnixMilli, UnixNano, Year, Month, Day, Hour, Minute, Second,
+// Nanosecond, Weekday, YearDay, String, IsZero, UTC, Local. Methods: Format
+// "layout", Sub TIME (a duration), Add DURATION.
 class TimeObject : public Object {
  public:
   explicit TimeObject(GoTime t) : t_(std::move(t)) {}
@@ -42,11 +45,15 @@ const GoTime* AsTime(const Value& v);
 std::string GoDurationString(int64_t nanos);
 
 // A time.Duration: prints as GoDurationString, with .Seconds, .Minutes,
-// .Hours (floats), .Milliseconds and .Nanoseconds (ints).
+// .Hours (floats), .Milliseconds and .Nanoseconds (ints), and .Round and
+// .Truncate taking a duration (or a number of nanoseconds, as Go's
+// untyped constants).
 class DurationObject : public Object {
  public:
   explicit DurationObject(int64_t nanos) : nanos_(nanos) {}
   std::optional<Value> Field(std::string_view name) const override;
+  Result<Value> Call(std::string_view name, std::span<const Value> args) const override;
+  int64_t nanos() const { return nanos_; }
   std::string ToString() const override { return GoDurationString(nanos_); }
 
  private:
@@ -54,5 +61,9 @@ class DurationObject : public Object {
 };
 
 Value MakeDuration(int64_t nanos);
+// The duration in `v`, or null.
+const DurationObject* AsDuration(const Value& v);
+// A time.Duration parameter: a duration, or an int taken as nanoseconds.
+Result<int64_t> DurationArg(const Value& v);
 
 }  // namespace vigil::tmpl

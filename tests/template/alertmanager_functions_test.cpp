@@ -62,6 +62,13 @@ TEST(AlertmanagerFunctionsTest, Times) {
   EXPECT_EQ(Exec("{{ if and (ge (since .old).Minutes 89.9) (lt (since .old).Minutes 100.0) }}ok"
                  "{{ end }}"),
             "ok");
+  EXPECT_EQ(Exec("{{ .summer.Sub .winter }} {{ (.winter.Sub .summer).Hours }} "
+                 "{{ .winter.Add 1500000000 }}"),
+            "3185h23m52.5s -3185.397916666667 2023-03-04 05:06:09 +0000 UTC");
+  EXPECT_EQ(Exec("{{ (.summer.Sub .winter).Round 3600000000000 }} "
+                 "{{ (.summer.Sub .winter).Truncate 60000000000 }} "
+                 "{{ .summer.Sub .winter | humanizeDuration }}"),
+            "3185h0m0s 3185h23m0s 132d 17h 23m 52s");
   EXPECT_EQ(Exec("{{ since 1 }}"),
             "template: am:1:3: executing \"am\" at <since 1>: wrong type for value; expected "
             "time.Time; got int");
