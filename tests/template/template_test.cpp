@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 namespace vigil::tmpl {
 namespace {
@@ -265,6 +266,23 @@ TEST(TemplateTest, RecursionIsBounded) {
   std::string error;
   RunTemplate("{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" }}", Value(), &error);
   EXPECT_NE(error.find("exceeded maximum template depth (1000)"), std::string::npos) << error;
+}
+
+// A parsed template is immutable: concurrent executions give the same text.
+TEST(TemplateTest, ConcurrentExecutions) {
+  auto t = Template::Parse("c", "{{ range $i, $v := .list }}{{ printf \"%d:%s \" $i $v }}{{ end }}",
+                           {});
+  ASSERT_TRUE(t.ok());
+  Value dot(Map{{"list", Value(List{"a", "b", "c"})}});
+  std::vector<std::string> outputs(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    threads.emplace_back([&t, &dot, &outputs, i] {
+      for (int n = 0; n < 200; ++n) outputs[i] = *t->Execute(dot);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& out : outputs) EXPECT_EQ(out, "0:a 1:b 2:c ");
 }
 
 TEST(TemplateTest, HtmlEscaping) {
