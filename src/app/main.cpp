@@ -29,6 +29,7 @@ Commands:
   check metrics [--content-type=T]  Check an exposition read from stdin (text
                                     format, or OpenMetrics with its content type).
   test promql FILE|DIR...           Run PromQL test scripts (Prometheus's format).
+  test rules TESTFILE...            Run rule unit tests (as promtool test rules).
   query instant|range|series|labels Query a running server's API (as promtool
                                     query); `vigil query --help` for usage.
   tsdb analyze [flags]              Series, samples, bytes per sample, top labels.

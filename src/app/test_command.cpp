@@ -6,6 +6,7 @@
 
 #include "vigil/base/log.h"
 #include "vigil/promql/test_runner.h"
+#include "vigil/rules/unit_test.h"
 #include "vigil/tsdb/db.h"
 
 namespace vigil::app {
@@ -46,12 +47,28 @@ class TempDbStorage : public promql::TestStorage {
 }  // namespace
 
 int TestCommand(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] != "promql" || args.size() < 2) {
-    std::cerr << "usage: vigil test promql FILE|DIR...\n";
+  const bool promql = !args.empty() && args[0] == "promql";
+  const bool rules = !args.empty() && args[0] == "rules";
+  if ((!promql && !rules) || args.size() < 2) {
+    std::cerr << "usage: vigil test promql FILE|DIR...\n"
+                 "       vigil test rules TESTFILE...\n";
     return 2;
   }
-  log::Init(log::Level::kWarn, log::Format::kLogfmt);
-  return promql::RunTestFiles({args.begin() + 1, args.end()}, &TempDbStorage::Make, std::cout);
+  const std::vector<std::string> files(args.begin() + 1, args.end());
+  if (promql) {
+    log::Init(log::Level::kWarn, log::Format::kLogfmt);
+    return promql::RunTestFiles(files, &TempDbStorage::Make, std::cout);
+  }
+  // Like promtool, check every file exists before running any.
+  for (const std::string& f : files) {
+    if (!std::filesystem::exists(f)) {
+      std::cerr << "vigil: error: path '" << f << "' does not exist, try --help\n";
+      return 1;
+    }
+  }
+  // Rule evaluation warnings (a failing rule) are part of the test report.
+  log::Init(log::Level::kError, log::Format::kLogfmt);
+  return rules::RunRuleUnitTests(files, &TempDbStorage::Make, std::cout, std::cerr);
 }
 
 }  // namespace vigil::app
