@@ -111,6 +111,26 @@ TEST_F(QueryTest, ShapesAndErrors) {
   EXPECT_EQ(formatted["data"], "sum by (a) (rate(x[5m]))");
 }
 
+TEST_F(QueryTest, QueryCanceledWhenTheClientGoesAway) {
+  EXPECT_EQ(vigil_->Metric("vigil_api_queries_canceled_total"), 0.0);
+  {
+    auto conn = HttpConnection::Open(vigil_->port());
+    ASSERT_TRUE(conn.ok());
+    // 11001 steps, each a quantile over a day of 1s points: minutes of work.
+    ASSERT_TRUE(conn->SendRaw("GET /api/v1/query_range?query=quantile_over_time(0.5%2C"
+                              "vector(1)%5B1d%3A1s%5D)&start=100000&end=111000&step=1 "
+                              "HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .ok());
+  }  // the client goes away
+  bool canceled = false;
+  for (int i = 0; i < 600 && !canceled; ++i) {
+    canceled = vigil_->Metric("vigil_api_queries_canceled_total") == 1.0;
+    if (!canceled) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(canceled);
+  EXPECT_EQ(GetJson("/api/v1/query?query=up")["status"], "success");
+}
+
 TEST_F(QueryTest, MetadataFromScrapes) {
   // Metadata is published after a scrape; SetUp waited for two.
   auto one = GetJson("/api/v1/metadata?metric=vigil_ready");
