@@ -234,6 +234,7 @@ TEST_F(EmailDelivery, WrongPasswordFails) {
   DeliveryResult r = Deliver(*MakeEmailIntegration(cfg, context_), TwoAlerts());
   EXPECT_FALSE(r.status.ok());
   EXPECT_TRUE(r.retryable);
+  EXPECT_NE(r.status.message().find("SMTP 535"), std::string::npos) << r.status.message();
   EXPECT_EQ(r.status.message().find("wrong"), std::string::npos) << "secret in error: " << r.status.message();
 }
 

@@ -42,7 +42,8 @@ def main():
               and auth_data.password.decode() == args.auth[1])
         if not ok:
             print("AUTH FAILED", mechanism, flush=True)
-        return AuthResult(success=ok, auth_data=auth_data if ok else None)
+        # handled=False: aiosmtpd answers 535 itself on failure.
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     tls_context = None
     if args.starttls:
