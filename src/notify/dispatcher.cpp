@@ -258,8 +258,8 @@ std::vector<uint64_t> Dispatcher::Impl::InhibitedBy(const model::Labels& labels,
   return out;
 }
 
-AlertView Dispatcher::Impl::View(const StoredAlert& a, int64_t now) const {
-  AlertView v;
+AlertSnapshot Dispatcher::Impl::View(const StoredAlert& a, int64_t now) const {
+  AlertSnapshot v;
   v.alert = a.alert;
   v.fingerprint = a.fingerprint;
   v.updated_at_ms = a.updated_ms;
@@ -278,33 +278,33 @@ AlertView Dispatcher::Impl::View(const StoredAlert& a, int64_t now) const {
   return v;
 }
 
-std::vector<AlertView> Dispatcher::Alerts() const {
+std::vector<AlertSnapshot> Dispatcher::Alerts() const {
   const Impl& d = *impl_;
   std::lock_guard<std::mutex> lock(d.mu);
   int64_t now = d.options.clock->Now();
-  std::vector<AlertView> out;
+  std::vector<AlertSnapshot> out;
   for (const auto& [fp, a] : d.alerts) {
     if (!a.alert.ResolvedAt(now)) out.push_back(d.View(a, now));
   }
   std::sort(out.begin(), out.end(),
-            [](const AlertView& a, const AlertView& b) { return a.alert.labels < b.alert.labels; });
+            [](const AlertSnapshot& a, const AlertSnapshot& b) { return a.alert.labels < b.alert.labels; });
   return out;
 }
 
-std::vector<GroupView> Dispatcher::Groups() const {
+std::vector<GroupSnapshot> Dispatcher::Groups() const {
   const Impl& d = *impl_;
   std::lock_guard<std::mutex> lock(d.mu);
   int64_t now = d.options.clock->Now();
-  std::vector<GroupView> out;
+  std::vector<GroupSnapshot> out;
   for (const auto& [key, g] : d.groups) {
-    GroupView v;
+    GroupSnapshot v;
     v.labels = g.labels;
     v.receiver = g.node->route->receiver;
     for (const auto& [fp, a] : g.alerts) {
       if (!a.alert.ResolvedAt(now)) v.alerts.push_back(d.View(a, now));
     }
     if (v.alerts.empty()) continue;
-    std::sort(v.alerts.begin(), v.alerts.end(), [](const AlertView& a, const AlertView& b) {
+    std::sort(v.alerts.begin(), v.alerts.end(), [](const AlertSnapshot& a, const AlertSnapshot& b) {
       return a.alert.labels < b.alert.labels;
     });
     out.push_back(std::move(v));

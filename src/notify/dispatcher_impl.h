@@ -81,7 +81,7 @@ struct Dispatcher::Impl {
   // dispatcher.cpp
   void Insert(const StoredAlert& alert, int64_t now);  // into its groups; mu held
   std::vector<uint64_t> InhibitedBy(const model::Labels& labels, int64_t now) const;
-  AlertView View(const StoredAlert& a, int64_t now) const;
+  AlertSnapshot View(const StoredAlert& a, int64_t now) const;
   void RefreshGauges(int64_t now);
   void CollectGarbage(int64_t now);
   void CountStateWriteFailure(const Status& s, std::string_view what);

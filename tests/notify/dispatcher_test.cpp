@@ -270,7 +270,7 @@ TEST_F(DispatcherTest, InhibitionNeedsFiringSourceWithEqualLabels) {
   EXPECT_EQ(names, (std::set<std::string>{"Down", "Slow2"}));
   auto views = dispatcher_->Alerts();
   ASSERT_EQ(views.size(), 3u);
-  for (const AlertView& v : views) {
+  for (const AlertSnapshot& v : views) {
     EXPECT_EQ(v.inhibited_by.empty(), v.alert.labels.Get("alertname") != "Slow")
         << v.alert.labels.ToString();
   }

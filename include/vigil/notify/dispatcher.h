@@ -61,7 +61,7 @@ struct DispatcherOptions {
 using IntegrationMap = std::map<std::string, std::vector<std::shared_ptr<Integration>>>;
 
 // Whether an alert is silenced, inhibited, or neither — as the API shows it.
-struct AlertView {
+struct AlertSnapshot {
   Alert alert;
   uint64_t fingerprint = 0;
   int64_t updated_at_ms = 0;
@@ -70,10 +70,10 @@ struct AlertView {
   std::vector<std::string> inhibited_by;  // fingerprints (hex) of inhibiting alerts
 };
 
-struct GroupView {
+struct GroupSnapshot {
   model::Labels labels;
   std::string receiver;
-  std::vector<AlertView> alerts;
+  std::vector<AlertSnapshot> alerts;
 };
 
 // Alertmanager's validation of a posted alert: labels present and valid,
@@ -111,8 +111,8 @@ class Dispatcher final : public Sink {
   void Stop();
 
   // Alerts not yet resolved, sorted by labels.
-  std::vector<AlertView> Alerts() const;
-  std::vector<GroupView> Groups() const;
+  std::vector<AlertSnapshot> Alerts() const;
+  std::vector<GroupSnapshot> Groups() const;
   // Notifications waiting in the outbox.
   size_t PendingNotifications() const;
 
