@@ -12,15 +12,18 @@
 #include "vigil/http/instrument.h"
 #include "vigil/http/server.h"
 #include "vigil/promql/engine.h"
+#include "vigil/notify/forwarder.h"
 #include "vigil/rules/manager.h"
 #include "vigil/scrape/manager.h"
 #include "vigil/tsdb/db.h"
 #include "api_federate.h"
 #include "api_metadata.h"
+#include "api_alertmanager.h"
 #include "api_query.h"
 #include "api_rules.h"
 #include "api_status.h"
 #include "api_tsdb_status.h"
+#include "notify_wiring.h"
 #include "web_routes.h"
 
 namespace vigil::app {
@@ -148,8 +151,29 @@ int Daemon::Run() {
   engine_options.max_concurrency = options_.query_max_concurrency;
   engine_options.default_subquery_step = (*initial)->global.evaluation_interval;
   promql::Engine engine(engine_options);
-  // No notify::Sink yet: alerts are evaluated, stored and shown, not sent.
-  rules::Manager rules_manager(loop, workers, engine, **db, **db, /*sink=*/nullptr, registry_,
+  Result<std::unique_ptr<Notifications>> notifications = Notifications::Open(
+      {.dir = (std::filesystem::path(options_.storage_path) / "notify").string(),
+       .clock = &clock,
+       .registry = &registry_,
+       .integrations = {.loop = &loop, .workers = &workers},
+       .external_url = options_.external_url});
+  if (!notifications.ok()) {
+    log::Error("Cannot open the notification state",
+               {{"err", notifications.status().message()}});
+    return 1;
+  }
+  reloaders_.push_back({"notify", [&notifications](const config::Config& c) {
+                          return (*notifications)->ApplyConfig(c);
+                        }});
+  // Alerts also go to the external Alertmanagers of `alerting.alertmanagers`.
+  notify::Forwarder forwarder(loop, registry_, {});
+  (*notifications)->AddSink(&forwarder);
+  reloaders_.push_back({"forwarder", [&forwarder](const config::Config& c) {
+                          forwarder.ApplyConfig(c);
+                          return Status::Ok();
+                        }});
+  rules::Manager rules_manager(loop, workers, engine, **db, **db, &(*notifications)->sink(),
+                               registry_,
                                clock,
                                {.resend_delay = options_.rules_resend_delay,
                                 .outage_tolerance = options_.rules_for_outage_tolerance,
@@ -162,6 +186,13 @@ int Daemon::Run() {
   WorkerPool query_workers(options_.worker_threads);
   http::Router router;
   AddRulesRoutes(&rules_manager, &router);
+  AddAlertmanagerRoutes({.dispatcher = &(*notifications)->dispatcher(),
+                         .silences = &(*notifications)->silences(),
+                         .workers = &workers,
+                         .clock = &clock,
+                         .config = [this] { return CurrentConfig(); },
+                         .start_ms = start_time},
+                        &router);
   AddQueryRoutes({.storage = db->get(), .engine = &engine, .workers = &query_workers,
                   .clock = &clock,
                   .canceled = &registry_.AddCounter(
@@ -237,6 +268,7 @@ int Daemon::Run() {
     loop.Join();
     return 1;
   }
+  (*notifications)->Start();
   ready_ = true;
   log::Info("Server is ready to receive web requests", {{"address", server.LocalAddress()}});
 
@@ -261,6 +293,9 @@ int Daemon::Run() {
   scrape_manager.Stop();
   log::Info("Stopping rule manager");
   rules_manager.Stop();
+  log::Info("Stopping notification dispatcher");
+  (*notifications)->Stop();
+  forwarder.Stop();  // needs the loop: requests in flight finish or time out
   workers.Join();  // scrapes being appended finish and commit
   query_workers.Join();
   boost::system::error_code ignored;
