@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """An HTTP receiver for notification tests: prints `listening on PORT`, then
 one line `REQUEST <method> <path> <headers json> <body json string>` per
-request, and answers each with --status (default 200), or never (--hang)."""
+request, and answers each with --status (default 200), or never (--hang).
+With --tls CERT KEY it serves HTTPS."""
 import argparse
 import json
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +15,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--status", type=int, default=200)
     parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = parser.parse_args()
     never = threading.Event()
 
@@ -36,6 +39,10 @@ def main():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("listening on", server.server_address[1], flush=True)
     server.serve_forever()
 

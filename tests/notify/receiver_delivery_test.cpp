@@ -137,6 +137,36 @@ TEST_F(ReceiverDelivery, SecretFilesAreReadAtSendTime) {
   EXPECT_EQ(Captured(*server)[0].path, "/from-file");
 }
 
+// A self-signed certificate for 127.0.0.1 in `dir` (cert.pem, key.pem).
+void MakeCertificate(const std::string& dir) {
+  vigil::testing::CommandResult gen = vigil::testing::RunCommand(
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+       "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir + "/key.pem",
+       "-out", dir + "/cert.pem"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+}
+
+TEST_F(ReceiverDelivery, SlackOverHttpsWithTheServersCa) {
+  ASSERT_NO_FATAL_FAILURE(MakeCertificate(dir_));
+  Result<testing::Peer> server =
+      StartCaptureServer({"--tls", dir_ + "/cert.pem", dir_ + "/key.pem"});
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  config::SlackConfig cfg;
+  cfg.api_url = config::Secret("https://127.0.0.1:" + std::to_string(server->port) + "/hook");
+  // Unknown CA: a TLS error, retryable as any transport error.
+  DeliveryResult untrusted = Deliver(*MakeSlackIntegration(cfg, context_), TwoAlerts());
+  EXPECT_FALSE(untrusted.status.ok());
+  EXPECT_NE(untrusted.status.message().find("tls"), std::string::npos) << untrusted.status.message();
+  cfg.http_config.tls_config.ca_file = dir_ + "/cert.pem";
+  DeliveryResult trusted = Deliver(*MakeSlackIntegration(cfg, context_), TwoAlerts());
+  ASSERT_TRUE(trusted.status.ok()) << trusted.status.message();
+  cfg.http_config.tls_config.ca_file.clear();
+  cfg.http_config.tls_config.insecure_skip_verify = true;
+  DeliveryResult skipped = Deliver(*MakeSlackIntegration(cfg, context_), TwoAlerts());
+  ASSERT_TRUE(skipped.status.ok()) << skipped.status.message();
+  EXPECT_EQ(Captured(*server).size(), 2u);
+}
+
 TEST_F(ReceiverDelivery, WebhookPostsVersion4WithBasicAuth) {
   Result<testing::Peer> server = StartCaptureServer();
   ASSERT_TRUE(server.ok()) << server.status().message();
@@ -239,12 +269,9 @@ TEST_F(EmailDelivery, WrongPasswordFails) {
 }
 
 TEST_F(EmailDelivery, StartTlsWithTheServersCa) {
+  ASSERT_NO_FATAL_FAILURE(MakeCertificate(dir_));
   const std::string cert = dir_ + "/cert.pem";
   const std::string key = dir_ + "/key.pem";
-  vigil::testing::CommandResult gen = vigil::testing::RunCommand(
-      {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-       "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
-  ASSERT_EQ(gen.exit_code, 0) << gen.output;
   Result<testing::Peer> server = StartPeer({"/usr/bin/python3", VIGIL_NOTIFY_TEST_DIR "/smtp_server.py",
                                             "--starttls", cert, key, "--require-tls"});
   ASSERT_TRUE(server.ok()) << server.status().message();
