@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
+#include <sstream>
 
 #include "fake_integration.h"
 #include "process.h"
@@ -457,6 +460,57 @@ TEST(ValidateAlertTest, RefusesBadAlerts) {
   a.starts_at_ms = 10;
   a.ends_at_ms = 5;
   EXPECT_EQ(ValidateAlert(a).message(), "start time must be before end time");
+}
+
+}  // namespace
+}  // namespace vigil::notify
+
+namespace vigil::notify {
+namespace {
+
+// Alertmanager's routing corpus, dispatched: each alert reaches exactly the
+// receivers the corpus lists, in order, and each of them is notified.
+TEST_F(DispatcherTest, RoutingCorpusDispatchesToTheListedReceivers) {
+  const std::string corpus = VIGIL_ALERTMANAGER_CORPUS;
+  std::ifstream cases(corpus + "/routing/routing-cases.tsv");
+  ASSERT_TRUE(cases) << corpus;
+  std::string line;
+  std::getline(cases, line);  // header
+  int checked = 0;
+  while (std::getline(cases, line)) {
+    if (line.empty()) continue;
+    std::istringstream fields(line);
+    std::string file, labels_text, expected_text;
+    std::getline(fields, file, '\t');
+    std::getline(fields, labels_text, '\t');
+    std::getline(fields, expected_text, '\t');
+    std::ifstream in(corpus + "/" + file);
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    SetUp();  // a fresh state dir per case
+    integrations_.clear();
+    Open(yaml);
+    std::vector<std::pair<std::string, std::string>> pairs;
+    std::istringstream words(labels_text);
+    for (std::string w; words >> w;) {
+      pairs.emplace_back(w.substr(0, w.find('=')), w.substr(w.find('=') + 1));
+    }
+    Alert a;
+    a.labels = model::Labels::FromPairs(pairs);
+    a.ends_at_ms = clock_.Now() + 3600 * kSecond;  // firing throughout
+    dispatcher_->Send({a});
+    std::vector<std::string> expected;
+    std::istringstream names(expected_text);
+    for (std::string n; std::getline(names, n, ',');) expected.push_back(n);
+    auto views = dispatcher_->Alerts();
+    ASSERT_EQ(views.size(), 1u) << line;
+    EXPECT_EQ(views[0].receivers, expected) << line;
+    Run(10 * 60 * kSecond, kSecond);
+    for (const std::string& r : expected) {
+      EXPECT_EQ(Receiver(r).delivered().size(), 1u) << line << " receiver " << r;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
 }
 
 }  // namespace
