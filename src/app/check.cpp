@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "vigil/config/config.h"
+#include "vigil/rules/rule_file.h"
 
 namespace vigil::app {
 
@@ -20,11 +21,22 @@ int CheckConfig(const std::vector<std::string>& files) {
       exit_code = 1;
       continue;
     }
+    // As promtool, the rule files the config names are checked too (their
+    // globs were resolved against the config's directory when it loaded).
+    Result<std::vector<std::string>> rule_files =
+        rules::ExpandRuleFileGlobs((*c)->rule_files, /*base_dir=*/"");
+    if (!rule_files.ok()) {
+      std::cout << "  FAILED:\n" << rule_files.status().message() << "\n\n";
+      exit_code = 1;
+      continue;
+    }
+    std::cout << "  SUCCESS: " << rule_files->size() << " rule files found\n";
     std::cout << " SUCCESS: " << file << " is valid vigil config file syntax\n";
     std::cout << "  " << (*c)->scrape_configs.size() << " scrape configs, "
               << (*c)->rule_files.size() << " rule file patterns, "
               << ((*c)->notifications ? "notifications configured" : "no notifications")
               << "\n\n";
+    if (!rule_files->empty() && CheckRules(*rule_files) != 0) exit_code = 1;
   }
   return exit_code;
 }

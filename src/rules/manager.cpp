@@ -132,8 +132,9 @@ class GroupRunner : public std::enable_shared_from_this<GroupRunner> {
 
 Result<std::vector<std::unique_ptr<Group>>> LoadGroups(const config::Config& config,
                                                        bool restore) {
+  // The config loader already resolved the globs against the config's directory.
   VIGIL_ASSIGN_OR_RETURN(std::vector<std::string> files,
-                         ExpandRuleFileGlobs(config.rule_files, config.base_dir));
+                         ExpandRuleFileGlobs(config.rule_files, /*base_dir=*/""));
   std::vector<std::unique_ptr<Group>> groups;
   std::string errors;
   for (const std::string& file : files) {

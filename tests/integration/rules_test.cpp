@@ -103,6 +103,16 @@ TEST(Rules, AlertGoesPendingThenFiringAndReloadWithABrokenFileKeepsTheRules) {
   ASSERT_TRUE(alerts_series.is_object());
   EXPECT_EQ(alerts_series["data"]["result"].size(), 1u) << alerts_series.dump();
 
+  auto metrics = vigil->Get("/metrics");
+  ASSERT_TRUE(metrics.ok());
+  const std::string group_label = "{rule_group=\"" + rules_dir + "/demo.yml;demo\"}";
+  for (const std::string name :
+       {"vigil_rule_evaluations_total", "vigil_rule_group_iterations_total",
+        "vigil_rule_group_last_duration_seconds", "vigil_rule_group_interval_seconds",
+        "vigil_rule_group_rules"}) {
+    EXPECT_NE(metrics->body.find(name + group_label), std::string::npos) << name;
+  }
+
   Json rules = GetJson(*vigil, "/api/v1/rules");
   ASSERT_TRUE(rules.is_object());
   ASSERT_EQ(rules["data"]["groups"].size(), 1u);
@@ -155,6 +165,16 @@ TEST(Rules, CheckRulesReportsLikePromtool) {
   EXPECT_NE(bad.output.find("  FAILED:\n" + dir + "/bad.yml: 5:15: group \"demo\""),
             std::string::npos)
       << bad.output;
+
+  // `check config` checks the rule files the config names.
+  WriteFile(dir + "/vigil.yml", "rule_files: [\"*.yml\"]\n");
+  CommandResult config = RunCommand({VIGIL_BINARY, "check", "config", dir + "/vigil.yml"},
+                                    seconds(30));
+  EXPECT_EQ(config.exit_code, 1) << config.output;
+  EXPECT_NE(config.output.find("  SUCCESS: 3 rule files found\n"), std::string::npos)
+      << config.output;
+  EXPECT_NE(config.output.find(dir + "/bad.yml: 5:15: group \"demo\""), std::string::npos)
+      << config.output;
 }
 
 }  // namespace

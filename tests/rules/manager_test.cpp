@@ -35,7 +35,7 @@ class ManagerTest : public ::testing::Test {
                  ManagerOptions{}) {
     loop_.Start(1);
     config_.base_dir = dir_;
-    config_.rule_files = {"*.yml"};
+    config_.rule_files = {dir_ + "/*.yml"};  // resolved, as the config loader leaves them
     config_.global.evaluation_interval = std::chrono::milliseconds(50);
   }
   ~ManagerTest() override {
