@@ -62,16 +62,16 @@ struct AlertFilter {
     if (std::string_view re = r.QueryParam("receiver"); !re.empty()) {
       Result<model::Matcher> m =
           model::Matcher::Make(model::MatchType::kRegexMatch, "receiver", std::string(re));
-      if (!m.ok()) return InvalidArgument("failed to parse receiver param: " + m.status().message());
+      if (!m.ok())
+        return InvalidArgument("failed to parse receiver param: " + m.status().message());
       f.receiver = std::move(*m);
     }
     return f;
   }
 
   bool Keep(const notify::AlertSnapshot& v) const {
-    if (receiver && std::none_of(v.receivers.begin(), v.receivers.end(), [&](const std::string& n) {
-          return receiver->Matches(n);
-        })) {
+    if (receiver && std::none_of(v.receivers.begin(), v.receivers.end(),
+                                 [&](const std::string& n) { return receiver->Matches(n); })) {
       return false;
     }
     if (!LabelsMatch(matchers, v.alert.labels)) return false;
@@ -142,9 +142,12 @@ void SortSilences(std::vector<notify::Silence>* silences, int64_t now) {
                    [now](const notify::Silence& a, const notify::Silence& b) {
                      auto rank = [now](const notify::Silence& s) {
                        switch (s.StateAt(now)) {
-                         case notify::SilenceState::kActive: return 0;
-                         case notify::SilenceState::kPending: return 1;
-                         case notify::SilenceState::kExpired: return 2;
+                         case notify::SilenceState::kActive:
+                           return 0;
+                         case notify::SilenceState::kPending:
+                           return 1;
+                         case notify::SilenceState::kExpired:
+                           return 2;
                        }
                        return 2;
                      };
@@ -187,42 +190,43 @@ void AddSilenceRoutes(const AlertmanagerApiContext& ctx, http::Router* router) {
     return JsonResponse(200, GettableSilenceJson(*s, ctx.clock->Now()));
   });
 
-  router->Handle({"POST"}, "/api/v2/silences", [ctx](const http::Request& r, http::Respond respond) {
-    json body = json::parse(r.body, nullptr, false);
-    Result<notify::Silence> silence = PostableSilenceFromJson(body);
-    if (!silence.ok()) {
-      respond(Error(400, silence.status().message()));
-      return;
-    }
-    ctx.workers->Post([ctx, silence = std::move(*silence), respond = std::move(respond)]() mutable {
-      Result<std::string> id = ctx.silences->Set(std::move(silence));
-      if (!id.ok()) {
-        int code = id.status().code() == StatusCode::kNotFound ? 404
-                   : id.status().code() == StatusCode::kInvalidArgument ? 400
-                                                                        : 500;
-        respond(Error(code, "failed to create silence: " + id.status().message()));
-        return;
-      }
-      log::Info("Silence set", {{"id", *id}});
-      respond(JsonResponse(200, {{"silenceID", *id}}));
-    });
-  });
+  router->Handle(
+      {"POST"}, "/api/v2/silences", [ctx](const http::Request& r, http::Respond respond) {
+        json body = json::parse(r.body, nullptr, false);
+        Result<notify::Silence> silence = PostableSilenceFromJson(body);
+        if (!silence.ok()) {
+          respond(Error(400, silence.status().message()));
+          return;
+        }
+        ctx.workers->Post(
+            [ctx, silence = std::move(*silence), respond = std::move(respond)]() mutable {
+              Result<std::string> id = ctx.silences->Set(std::move(silence));
+              if (!id.ok()) {
+                int code = id.status().code() == StatusCode::kNotFound          ? 404
+                           : id.status().code() == StatusCode::kInvalidArgument ? 400
+                                                                                : 500;
+                respond(Error(code, "failed to create silence: " + id.status().message()));
+                return;
+              }
+              log::Info("Silence set", {{"id", *id}});
+              respond(JsonResponse(200, {{"silenceID", *id}}));
+            });
+      });
 
-  router->Handle({"DELETE"}, "/api/v2/silence/:id",
-                 [ctx](const http::Request& r, http::Respond respond) {
-                   ctx.workers->Post([ctx, id = r.path_params.at("id"),
-                                      respond = std::move(respond)] {
-                     Status s = ctx.silences->Expire(id);
-                     if (s.code() == StatusCode::kNotFound) {
-                       respond(Error(404, s.message()));
-                     } else if (!s.ok()) {
-                       respond(Error(500, s.message()));
-                     } else {
-                       log::Info("Silence expired", {{"id", id}});
-                       respond(http::Response::Json(200, ""));
-                     }
-                   });
-                 });
+  router->Handle(
+      {"DELETE"}, "/api/v2/silence/:id", [ctx](const http::Request& r, http::Respond respond) {
+        ctx.workers->Post([ctx, id = r.path_params.at("id"), respond = std::move(respond)] {
+          Status s = ctx.silences->Expire(id);
+          if (s.code() == StatusCode::kNotFound) {
+            respond(Error(404, s.message()));
+          } else if (!s.ok()) {
+            respond(Error(500, s.message()));
+          } else {
+            log::Info("Silence expired", {{"id", id}});
+            respond(http::Response::Json(200, ""));
+          }
+        });
+      });
 }
 
 void AddStatusRoutes(const AlertmanagerApiContext& ctx, http::Router* router) {
@@ -248,7 +252,8 @@ void AddStatusRoutes(const AlertmanagerApiContext& ctx, http::Router* router) {
     std::shared_ptr<const config::Config> c = ctx.config();
     ordered_json out = ordered_json::array();
     if (c && c->notifications) {
-      for (const config::Receiver& r : c->notifications->receivers) out.push_back({{"name", r.name}});
+      for (const config::Receiver& r : c->notifications->receivers)
+        out.push_back({{"name", r.name}});
     }
     return JsonResponse(200, out);
   });

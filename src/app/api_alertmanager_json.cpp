@@ -75,10 +75,9 @@ ordered_json GettableAlertJson(const notify::AlertSnapshot& v) {
 ordered_json GettableSilenceJson(const notify::Silence& s, int64_t now_ms) {
   ordered_json matchers = ordered_json::array();
   for (const model::Matcher& m : s.matchers) {
-    bool regex = m.type() == model::MatchType::kRegexMatch ||
-                 m.type() == model::MatchType::kRegexNoMatch;
-    bool equal = m.type() == model::MatchType::kEqual ||
-                 m.type() == model::MatchType::kRegexMatch;
+    bool regex =
+        m.type() == model::MatchType::kRegexMatch || m.type() == model::MatchType::kRegexNoMatch;
+    bool equal = m.type() == model::MatchType::kEqual || m.type() == model::MatchType::kRegexMatch;
     matchers.push_back(
         {{"isEqual", equal}, {"isRegex", regex}, {"name", m.name()}, {"value", m.value()}});
   }
@@ -113,16 +112,15 @@ Result<notify::Silence> PostableSilenceFromJson(const json& j) {
     return InvalidArgument("matchers in body is required");
   }
   for (const json& m : j["matchers"]) {
-    if (!m.is_object() || !m.contains("name") || !m["name"].is_string() ||
-        !m.contains("value") || !m["value"].is_string()) {
+    if (!m.is_object() || !m.contains("name") || !m["name"].is_string() || !m.contains("value") ||
+        !m["value"].is_string()) {
       return InvalidArgument("a matcher needs a string name and value");
     }
     bool regex = m.value("isRegex", false);
     bool equal = m.value("isEqual", true);
-    model::MatchType type = regex ? (equal ? model::MatchType::kRegexMatch
-                                           : model::MatchType::kRegexNoMatch)
-                                  : (equal ? model::MatchType::kEqual
-                                           : model::MatchType::kNotEqual);
+    model::MatchType type =
+        regex ? (equal ? model::MatchType::kRegexMatch : model::MatchType::kRegexNoMatch)
+              : (equal ? model::MatchType::kEqual : model::MatchType::kNotEqual);
     Result<model::Matcher> matcher =
         model::Matcher::Make(type, m["name"].get<std::string>(), m["value"].get<std::string>());
     if (!matcher.ok()) return InvalidArgument("invalid matcher: " + matcher.status().message());

@@ -33,8 +33,7 @@ Result<std::unique_ptr<Notifications>> Notifications::Open(Options options) {
 
 Status Notifications::ApplyConfig(const config::Config& config) {
   if (!config.notifications) return dispatcher_->ApplyConfig(nullptr, {});
-  auto notifications =
-      std::make_shared<const config::NotificationConfig>(*config.notifications);
+  auto notifications = std::make_shared<const config::NotificationConfig>(*config.notifications);
   Result<tmpl::Template> loaded = notify::LoadNotificationTemplates(notifications->templates);
   if (!loaded.ok()) return loaded.status().WithPrefix("notification templates");
   auto templates = std::make_shared<const tmpl::Template>(std::move(*loaded));

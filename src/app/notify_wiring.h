@@ -34,7 +34,7 @@ class AlertFanout final : public notify::Sink {
 class Notifications {
  public:
   struct Options {
-    std::string dir;                       // <data>/notify
+    std::string dir;  // <data>/notify
     const Clock* clock = nullptr;
     metrics::Registry* registry = nullptr;
     notify::IntegrationContext integrations;  // loop, workers, timeout; templates set per config

@@ -77,10 +77,10 @@ Dispatcher::Impl::Impl(DispatcherOptions o)
           "vigil_notification_latency_seconds", "The latency of notifications in seconds.",
           {"integration", "receiver"}, {1, 5, 10, 15, 20})),
       queue_length(options.registry->AddGaugeFamily(
-          "vigil_notification_queue_length",
-          "Notifications waiting in the outbox to be delivered.", {"integration", "receiver"})),
-      alerts_by_state(options.registry->AddGaugeFamily("vigil_alerts",
-                                                       "How many alerts by state.", {"state"})),
+          "vigil_notification_queue_length", "Notifications waiting in the outbox to be delivered.",
+          {"integration", "receiver"})),
+      alerts_by_state(
+          options.registry->AddGaugeFamily("vigil_alerts", "How many alerts by state.", {"state"})),
       alerts_received(options.registry->AddCounterFamily(
           "vigil_alerts_received_total", "The total number of received alerts.", {"status"})),
       state_write_failures(options.registry->AddCounter(
@@ -286,8 +286,9 @@ std::vector<AlertSnapshot> Dispatcher::Alerts() const {
   for (const auto& [fp, a] : d.alerts) {
     if (!a.alert.ResolvedAt(now)) out.push_back(d.View(a, now));
   }
-  std::sort(out.begin(), out.end(),
-            [](const AlertSnapshot& a, const AlertSnapshot& b) { return a.alert.labels < b.alert.labels; });
+  std::sort(out.begin(), out.end(), [](const AlertSnapshot& a, const AlertSnapshot& b) {
+    return a.alert.labels < b.alert.labels;
+  });
   return out;
 }
 
@@ -331,9 +332,11 @@ void Dispatcher::Impl::RefreshGauges(int64_t now) {
   alerts_by_state.With({"suppressed"}).Set(suppressed);
   std::map<std::vector<std::string>, double> queued;
   for (const auto& [receiver, list] : integrations) {
-    for (const auto& integration : list) queued[IntegrationLabels(integration->kind(), receiver)] = 0;
+    for (const auto& integration : list)
+      queued[IntegrationLabels(integration->kind(), receiver)] = 0;
   }
-  for (const auto& [key, e] : outbox->entries()) queued[IntegrationLabels(e.integration, e.receiver)] += 1;
+  for (const auto& [key, e] : outbox->entries())
+    queued[IntegrationLabels(e.integration, e.receiver)] += 1;
   for (const auto& [labels, n] : queued) queue_length.With(labels).Set(n);
   options.silences->RefreshMetrics();
 }

@@ -4,8 +4,8 @@
 // scheduled with exponential backoff and jitter).
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <random>
 
 #include "dispatcher_impl.h"
@@ -50,15 +50,18 @@ void Dispatcher::Impl::ProcessCompletions(int64_t now) {
     entry->in_flight = false;
     if (c.result.retryable && now < entry->expires_ms) {
       entry->next_attempt_ms = now + Backoff(entry->attempts);
-      log::Warn("Notify attempt failed, will retry later",
-                {{"receiver", c.receiver}, {"integration", c.integration},
-                 {"attempts", entry->attempts}, {"err", c.result.status.message()}});
+      log::Warn("Notify attempt failed, will retry later", {{"receiver", c.receiver},
+                                                            {"integration", c.integration},
+                                                            {"attempts", entry->attempts},
+                                                            {"err", c.result.status.message()}});
       continue;
     }
     log::Error(c.result.retryable ? "Notify retries expired; giving up"
                                   : "Notify failed with a non-retryable error; giving up",
-               {{"receiver", c.receiver}, {"integration", c.integration},
-                {"attempts", entry->attempts}, {"err", c.result.status.message()}});
+               {{"receiver", c.receiver},
+                {"integration", c.integration},
+                {"attempts", entry->attempts},
+                {"err", c.result.status.message()}});
     CountStateWriteFailure(outbox->Remove(c.key, c.id), "outbox");
   }
 }
@@ -68,9 +71,9 @@ void Dispatcher::Impl::CollectAttempts(int64_t now, std::vector<Attempt>* attemp
   for (auto& [key, e] : outbox->entries()) {
     if (e.in_flight || e.next_attempt_ms > now) continue;
     if (now >= e.expires_ms) {
-      log::Warn("Dropping an undelivered notification that expired",
-                {{"receiver", e.receiver}, {"integration", e.integration},
-                 {"attempts", e.attempts}});
+      log::Warn(
+          "Dropping an undelivered notification that expired",
+          {{"receiver", e.receiver}, {"integration", e.integration}, {"attempts", e.attempts}});
       drop.emplace_back(key, e.id);
       continue;
     }
@@ -95,8 +98,8 @@ void Dispatcher::Impl::CollectAttempts(int64_t now, std::vector<Attempt>* attemp
     Attempt a;
     a.integration = found->second[e.integration_index];
     a.notification = e.notification;
-    a.completion = {key, e.id, e.receiver, e.integration, e.firing, e.resolved,
-                    e.repeat_interval_ms, {}, 0};
+    a.completion = {
+        key, e.id, e.receiver, e.integration, e.firing, e.resolved, e.repeat_interval_ms, {}, 0};
     attempts->push_back(std::move(a));
   }
   for (const auto& [key, id] : drop) CountStateWriteFailure(outbox->Remove(key, id), "outbox");
@@ -106,21 +109,20 @@ void Dispatcher::Impl::StartAttempts(std::vector<Attempt> attempts) {
   for (Attempt& a : attempts) {
     auto start = std::chrono::steady_clock::now();
     auto called = std::make_shared<std::atomic<bool>>(false);
-    std::function<void(DeliveryResult)> finish =
-        [mailbox = mailbox, integration = a.integration, completion = std::move(a.completion),
-         start, called](DeliveryResult r) {
-          if (called->exchange(true)) return;  // the integration broke its contract
-          Completion c = completion;
-          c.result = std::move(r);
-          c.seconds =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          {
-            std::lock_guard<std::mutex> lock(mailbox->mu);
-            mailbox->done.push_back(std::move(c));
-            mailbox->wake = true;
-          }
-          mailbox->cv.notify_one();
-        };
+    std::function<void(DeliveryResult)> finish = [mailbox = mailbox, integration = a.integration,
+                                                  completion = std::move(a.completion), start,
+                                                  called](DeliveryResult r) {
+      if (called->exchange(true)) return;  // the integration broke its contract
+      Completion c = completion;
+      c.result = std::move(r);
+      c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      {
+        std::lock_guard<std::mutex> lock(mailbox->mu);
+        mailbox->done.push_back(std::move(c));
+        mailbox->wake = true;
+      }
+      mailbox->cv.notify_one();
+    };
     try {
       a.integration->Notify(a.notification, finish);
     } catch (const std::exception& e) {

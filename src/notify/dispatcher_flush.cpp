@@ -92,8 +92,8 @@ bool Dispatcher::Impl::Flush(AggregationGroup& group, int64_t now) {
     e.receiver = route.receiver;
     e.integration = std::string(integration.kind());
     e.integration_index = i;
-    e.notification = {route.receiver, group.key, group.labels, std::move(sent), now,
-                      options.external_url};
+    e.notification = {route.receiver,  group.key, group.labels,
+                      std::move(sent), now,       options.external_url};
     e.firing = firing;
     e.resolved = resolved;
     e.created_ms = now;

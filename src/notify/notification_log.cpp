@@ -47,7 +47,8 @@ Result<std::unique_ptr<NotificationLog>> NotificationLog::Open(const std::string
                            }
                            nflog->entries_[j["key"].get<std::string>()] = std::move(e);
                          }));
-  if (bad > 0) log::Warn("Skipped unreadable notification log entries", {{"file", path}, {"count", bad}});
+  if (bad > 0)
+    log::Warn("Skipped unreadable notification log entries", {{"file", path}, {"count", bad}});
   VIGIL_RETURN_IF_ERROR(nflog->GarbageCollect(now_ms));
   return nflog;
 }

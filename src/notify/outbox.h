@@ -26,7 +26,7 @@ struct OutboxEntry {
   std::string integration;  // kind, e.g. "webhook"
   size_t integration_index = 0;
   Notification notification;
-  std::vector<uint64_t> firing;    // what the notification log records on delivery
+  std::vector<uint64_t> firing;  // what the notification log records on delivery
   std::vector<uint64_t> resolved;
   int64_t created_ms = 0;
   int64_t expires_ms = 0;

@@ -12,11 +12,21 @@ void AppendGoQuoted(std::string_view s, std::string* out) {
   out->push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\t': *out += "\\t"; break;
-      case '\r': *out += "\\r"; break;
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           *out += "\\x";
@@ -66,8 +76,7 @@ bool RouteMatches(const config::Route& route, const model::Labels& labels) {
   return true;
 }
 
-void Match(const RouteNode& node, const model::Labels& labels,
-           std::vector<const RouteNode*>* out) {
+void Match(const RouteNode& node, const model::Labels& labels, std::vector<const RouteNode*>* out) {
   if (!RouteMatches(*node.route, labels)) return;
   size_t before = out->size();
   for (const RouteNode& child : node.children) {

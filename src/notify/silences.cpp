@@ -14,9 +14,12 @@ namespace vigil::notify {
 
 std::string_view SilenceStateName(SilenceState state) {
   switch (state) {
-    case SilenceState::kPending: return "pending";
-    case SilenceState::kActive: return "active";
-    case SilenceState::kExpired: return "expired";
+    case SilenceState::kPending:
+      return "pending";
+    case SilenceState::kActive:
+      return "active";
+    case SilenceState::kExpired:
+      return "expired";
   }
   return "expired";
 }
@@ -38,12 +41,12 @@ std::string NewUuid() {
   thread_local std::mt19937_64 rng(std::random_device{}());
   uint64_t hi = rng();
   uint64_t lo = rng();
-  hi = (hi & ~0xf000ull) | 0x4000ull;                      // version 4
-  lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);      // RFC 4122 variant
+  hi = (hi & ~0xf000ull) | 0x4000ull;                  // version 4
+  lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);  // RFC 4122 variant
   char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xffff),
-                static_cast<unsigned>(hi & 0xffff), static_cast<unsigned>(lo >> 48),
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48),
                 static_cast<unsigned long long>(lo & 0xffffffffffffull));
   return buf;
 }
@@ -174,8 +177,11 @@ Status Silences::Expire(std::string_view id) {
   switch (s.StateAt(now)) {
     case SilenceState::kExpired:
       return FailedPrecondition("silence " + std::string(id) + " already expired");
-    case SilenceState::kPending: s.starts_at_ms = now; break;
-    case SilenceState::kActive: break;
+    case SilenceState::kPending:
+      s.starts_at_ms = now;
+      break;
+    case SilenceState::kActive:
+      break;
   }
   s.ends_at_ms = now;
   s.updated_at_ms = now;
@@ -196,8 +202,7 @@ std::vector<Silence> Silences::List() const {
   std::vector<Silence> out;
   out.reserve(silences_.size());
   for (const auto& [id, s] : silences_) out.push_back(s);
-  std::sort(out.begin(), out.end(),
-            [](const Silence& a, const Silence& b) { return a.id < b.id; });
+  std::sort(out.begin(), out.end(), [](const Silence& a, const Silence& b) { return a.id < b.id; });
   return out;
 }
 
@@ -228,7 +233,8 @@ void Silences::RefreshMetrics() const {
 Status Silences::GarbageCollect() {
   int64_t cutoff = options_.clock->Now() - options_.retention.count();
   std::lock_guard<std::mutex> lock(mu_);
-  std::erase_if(silences_, [cutoff](const auto& entry) { return entry.second.ends_at_ms < cutoff; });
+  std::erase_if(silences_,
+                [cutoff](const auto& entry) { return entry.second.ends_at_ms < cutoff; });
   std::vector<std::string> records;
   records.reserve(silences_.size());
   for (const auto& [id, s] : silences_) records.push_back(SilenceToJson(s).dump());

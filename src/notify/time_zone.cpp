@@ -62,7 +62,9 @@ Result<TimeZone> TimeZone::Load(const std::string& name) {
   for (int64_t i = 0; i < c[3]; ++i) times[i] = BigEndian(d, pos + i * time_size, time_size);
   size_t idx_pos = pos + c[3] * time_size;
   size_t type_pos = idx_pos + c[3];
-  auto type_offset = [&](int idx) { return static_cast<int32_t>(BigEndian(d, type_pos + idx * 6, 4)); };
+  auto type_offset = [&](int idx) {
+    return static_cast<int32_t>(BigEndian(d, type_pos + idx * 6, 4));
+  };
   tz.kind_ = Kind::kTable;
   tz.initial_offset_ = type_offset(0);
   for (int64_t i = 0; i < c[3]; ++i) {
@@ -76,7 +78,8 @@ Result<TimeZone> TimeZone::Load(const std::string& name) {
 
 int64_t TimeZone::OffsetAt(int64_t unix_seconds) const {
   switch (kind_) {
-    case Kind::kUtc: return 0;
+    case Kind::kUtc:
+      return 0;
     case Kind::kLocal: {
       std::time_t t = static_cast<std::time_t>(unix_seconds);
       std::tm tm{};

@@ -25,7 +25,8 @@ class WebhookReceiver {
   static std::unique_ptr<WebhookReceiver> Start() {
     auto r = std::unique_ptr<WebhookReceiver>(new WebhookReceiver());
     r->status_file_ = MakeTempDir() + "/status";
-    auto p = Process::Start({"/usr/bin/python3", VIGIL_SOURCE_DIR "/tests/integration/webhook_receiver.py",
+    auto p = Process::Start({"/usr/bin/python3",
+                             VIGIL_SOURCE_DIR "/tests/integration/webhook_receiver.py",
                              "--status-file", r->status_file_});
     if (!p.ok()) return nullptr;
     r->process_.emplace(std::move(*p));
@@ -76,9 +77,9 @@ struct Vigil {
 
 Result<Vigil> StartVigil(const std::string& dir) {
   VIGIL_ASSIGN_OR_RETURN(
-      Process p, Process::Start({VIGIL_BINARY, "serve", "--config.file=" + dir + "/vigil.yml",
-                                 "--web.listen-address=127.0.0.1:0",
-                                 "--storage.tsdb.path=" + dir + "/data"}));
+      Process p,
+      Process::Start({VIGIL_BINARY, "serve", "--config.file=" + dir + "/vigil.yml",
+                      "--web.listen-address=127.0.0.1:0", "--storage.tsdb.path=" + dir + "/data"}));
   auto line = p.WaitForOutput("Server is ready to receive web requests", 30s);
   if (!line) return Unavailable("vigil did not become ready:\n" + p.Output());
   uint16_t port = PortFromLogLine(*line);
@@ -224,9 +225,9 @@ TEST_F(NotifyTest, AmtoolCreatesListsAndExpiresASilence) {
   ASSERT_TRUE(PostAlert(vigil->port).ok());
   const std::string url = "--alertmanager.url=http://127.0.0.1:" + std::to_string(vigil->port);
 
-  CommandResult add = RunCommand({amtool, url, "silence", "add", "alertname=DiskFull",
-                                  "instance=~db-.*", "--comment=disk swap", "--author=test",
-                                  "--duration=2h"});
+  CommandResult add =
+      RunCommand({amtool, url, "silence", "add", "alertname=DiskFull", "instance=~db-.*",
+                  "--comment=disk swap", "--author=test", "--duration=2h"});
   ASSERT_EQ(add.exit_code, 0) << add.output;
   std::string id = add.output.substr(add.output.rfind("\n", add.output.size() - 2) + 1);
   while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
@@ -264,6 +265,37 @@ TEST_F(NotifyTest, AmtoolCreatesListsAndExpiresASilence) {
   auto listed = HttpGet(again->port, "/api/v2/silences");
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(json::parse(listed->body).size(), 1u) << listed->body;
+}
+
+TEST_F(NotifyTest, ReloadKeepsAlertsAndDoesNotResend) {
+  auto vigil = StartVigil(dir_);
+  ASSERT_TRUE(vigil.ok()) << vigil.status().ToString();
+  ASSERT_TRUE(PostAlert(vigil->port).ok());
+  ASSERT_TRUE(receiver_->WaitFor(200, 1, 15s)) << vigil->process.Output();
+  std::string changed = Config(receiver_->port());
+  changed.replace(changed.find("group_interval: 2s"), 18, "group_interval: 1s");
+  WriteFile(dir_ + "/vigil.yml", changed);
+  vigil->process.Signal(SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + 15s;
+  auto reloads = [&] {
+    std::string out = vigil->process.Output();
+    size_t n = 0;
+    for (size_t p = out.find("Completed loading"); p != std::string::npos;
+         p = out.find("Completed loading", p + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  while (reloads() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(reloads(), 2u) << vigil->process.Output();
+  auto alerts = HttpGet(vigil->port, "/api/v2/alerts");
+  ASSERT_TRUE(alerts.ok());
+  EXPECT_EQ(json::parse(alerts->body).size(), 1u) << alerts->body;
+  ASSERT_TRUE(PostAlert(vigil->port).ok());
+  std::this_thread::sleep_for(4s);
+  EXPECT_EQ(receiver_->Requests(200).size(), 1u);
 }
 
 TEST_F(NotifyTest, InvalidAlertsAndSilencesAreRefusedWithTheReason) {

@@ -278,8 +278,8 @@ TEST_F(DispatcherTest, InhibitionNeedsFiringSourceWithEqualLabels) {
         << v.alert.labels.ToString();
   }
   // The source resolves: the target is notified at its next flush.
-  dispatcher_->Send({Resolved({"alertname", "Down", "severity", "critical", "cluster", "a"},
-                              clock_.Now())});
+  dispatcher_->Send(
+      {Resolved({"alertname", "Down", "severity", "critical", "cluster", "a"}, clock_.Now())});
   Run(61 * kSecond, kSecond);
   bool slow_sent = false;
   for (const Notification& n : Receiver("team").delivered()) {
@@ -373,7 +373,8 @@ TEST_F(DispatcherTest, RetriesWithBackoffUntilDeliveredOnce) {
   EXPECT_EQ(Receiver("team").attempts(), 4u);
   std::string m = registry_->Render();
   EXPECT_NE(m.find(R"(vigil_notifications_total{integration="webhook",receiver="team"} 4)"),
-            std::string::npos) << m;
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find(R"(vigil_notifications_failed_total{integration="webhook",receiver="team"} 3)"),
             std::string::npos);
 }

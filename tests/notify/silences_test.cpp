@@ -58,11 +58,11 @@ TEST_F(SilencesTest, MatchersOfAllFourKinds) {
   };
   EXPECT_EQ(silences_->Mutes(labels({"alertname", "Down", "instance", "web-1"})),
             std::vector<std::string>{*id});
-  EXPECT_TRUE(silences_->Mutes(labels({"alertname", "Down", "instance", "web-1", "env", "prod"}))
-                  .empty());
+  EXPECT_TRUE(
+      silences_->Mutes(labels({"alertname", "Down", "instance", "web-1", "env", "prod"})).empty());
   EXPECT_TRUE(silences_->Mutes(labels({"alertname", "Down", "instance", "db-1"})).empty());
-  EXPECT_TRUE(silences_->Mutes(labels({"alertname", "Down", "instance", "web-1", "team", "ops"}))
-                  .empty());
+  EXPECT_TRUE(
+      silences_->Mutes(labels({"alertname", "Down", "instance", "web-1", "team", "ops"})).empty());
   EXPECT_TRUE(silences_->Mutes(labels({"alertname", "Up", "instance", "web-1"})).empty());
 }
 

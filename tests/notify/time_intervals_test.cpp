@@ -38,8 +38,8 @@ TEST(TimeIntervalsTest, TimesWeekdaysDaysOfMonthMonthsYears) {
 TEST(TimeZoneTest, NamedZonesFollowDaylightSaving) {
   auto berlin = TimeZone::Load("Europe/Berlin");
   ASSERT_TRUE(berlin.ok()) << berlin.status().ToString();
-  EXPECT_EQ(berlin->OffsetAt(kTuesday / 1000), 3600);               // CET in November
-  EXPECT_EQ(berlin->OffsetAt(1'689'000'000), 7200);                  // CEST in July 2023
+  EXPECT_EQ(berlin->OffsetAt(kTuesday / 1000), 3600);  // CET in November
+  EXPECT_EQ(berlin->OffsetAt(1'689'000'000), 7200);    // CEST in July 2023
   EXPECT_EQ(TimeZone::Load("UTC")->OffsetAt(kTuesday / 1000), 0);
   EXPECT_FALSE(TimeZone::Load("Mars/Olympus_Mons").ok());
   EXPECT_FALSE(TimeZone::Load("../../etc/passwd").ok());
