@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -147,6 +149,94 @@ TEST(Rules, AlertGoesPendingThenFiringAndReloadWithABrokenFileKeepsTheRules) {
   ASSERT_TRUE(still.is_object());
   EXPECT_EQ(still["data"]["groups"][0]["rules"].size(), 2u);
   EXPECT_FALSE(WaitForAlertState(*vigil, "firing").is_null());
+}
+
+// ms since the epoch of an RFC 3339 time as the API prints it.
+int64_t ParseRfc3339(const std::string& text) {
+  std::tm tm{};
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (rest == nullptr) return 0;
+  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  if (*rest == '.') {
+    std::string digits;
+    for (const char* c = rest + 1; std::isdigit(static_cast<unsigned char>(*c)); ++c) digits += *c;
+    digits = (digits + "000").substr(0, 3);
+    ms += std::stoi(digits);
+  }
+  return ms;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST(Rules, ARestartKeepsForProgress) {
+  auto demo = Process::Start({VIGIL_DEMO_BINARY, "--web.listen-address=127.0.0.1:0"});
+  ASSERT_TRUE(demo.ok());
+  auto line = demo->WaitForOutput("vigil-demo listening", seconds(30));
+  ASSERT_TRUE(line) << demo->Output();
+  const std::string dir = MakeTempDir();
+  std::filesystem::create_directories(dir + "/rules");
+  WriteFile(dir + "/rules/demo.yml", R"Y(groups:
+  - name: demo
+    interval: 1s
+    rules:
+      - alert: DemoUp
+        expr: up{job="demo"} == 1
+        for: 30s
+)Y");
+  WriteFile(dir + "/vigil.yml", Config(PortFromLogLine(*line)));
+  auto start_vigil = [&]() -> std::optional<std::pair<Process, uint16_t>> {
+    auto p = Process::Start({VIGIL_BINARY, "serve", "--config.file=" + dir + "/vigil.yml",
+                             "--web.listen-address=127.0.0.1:0",
+                             "--storage.tsdb.path=" + dir + "/data",
+                             "--rules.alert.for-grace-period=1s"});
+    if (!p.ok()) return std::nullopt;
+    auto ready = p->WaitForOutput("Server is ready to receive web requests", seconds(30));
+    if (!ready) return std::nullopt;
+    uint16_t port = PortFromLogLine(*ready);
+    return std::make_pair(std::move(*p), port);
+  };
+  auto active_at = [](uint16_t port) -> int64_t {
+    auto r = HttpGet(port, "/api/v1/alerts");
+    if (!r.ok() || r->status != 200) return 0;
+    Json body = Json::parse(r->body, nullptr, false);
+    if (!body.is_object() || body["data"]["alerts"].empty()) return 0;
+    return ParseRfc3339(body["data"]["alerts"][0]["activeAt"]);
+  };
+  auto wait_until = [](auto done) {
+    auto deadline = std::chrono::steady_clock::now() + seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+
+  auto first = start_vigil();
+  ASSERT_TRUE(first);
+  int64_t before = 0;
+  ASSERT_TRUE(wait_until([&] { return (before = active_at(first->second)) != 0; }));
+  // Pending for ten seconds, then a restart.
+  ASSERT_TRUE(wait_until([&] { return NowMs() - before > 10'000; }));
+  first->first.Signal(SIGTERM);
+  ASSERT_TRUE(first->first.Wait(seconds(20)).has_value());
+  const int64_t restarted = NowMs();
+  auto second = start_vigil();
+  ASSERT_TRUE(second) << "vigil did not restart";
+  // After its second evaluation the group restores ActiveAt from
+  // ALERTS_FOR_STATE: the time pending before the restart still counts, so
+  // the alert became active well before vigil came back.
+  int64_t after = 0;
+  ASSERT_TRUE(wait_until([&] {
+    after = active_at(second->second);
+    return after != 0 && after < restarted - 4000;
+  })) << "activeAt " << after << ", restarted at " << restarted << "\n"
+      << second->first.Output();
+  second->first.Signal(SIGTERM);
+  second->first.Wait(seconds(20));
 }
 
 TEST(Rules, CheckRulesReportsLikePromtool) {
