@@ -142,6 +142,14 @@ TEST(Group, EvalTimestampsAreOnTheGroupsOwnSchedule) {
   EXPECT_NE(b->EvalTimestamp(now), ta);
 }
 
+TEST(Group, EvalOffsetIsPrometheuss) {
+  // Prometheus 2.42 evaluated group "demo" of "rules.yml" every 1s at
+  // xx.568674523s (its ALERTS activeAt, recorded from the Debian binary).
+  auto g = BuildGroup("groups:\n  - name: demo\n    interval: 1s\n", false, "rules.yml");
+  EXPECT_EQ(g->EvalTimestamp(1'700'000'000'999) % 1000, 568);
+  EXPECT_EQ(g->EvalTimestamp(1'700'000'000'567), 1'699'999'999'568);
+}
+
 TEST(Group, DefaultIntervalAppliesWhenTheGroupHasNone) {
   auto g = BuildGroup("groups:\n  - name: a\n");
   EXPECT_EQ(g->interval(), std::chrono::minutes(1));
