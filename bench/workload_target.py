@@ -106,31 +106,37 @@ class Target:
             if now != self.last_tick:
                 self._advance()
                 self.last_tick = now
-            out = []
-            t = 't="%d"' % self.index
-            out.append("# HELP bench_http_requests_total Requests served.\n"
-                       "# TYPE bench_http_requests_total counter\n")
-            for lbl, v, _ in self.counters:
-                out.append("bench_http_requests_total{%s,%s} %s\n" % (t, lbl, fmt(v)))
-            seen = set()
-            for name, lbl, v, *_ in self.gauges:
-                if name not in seen:
-                    out.append("# TYPE %s gauge\n" % name)
-                    seen.add(name)
-                out.append("%s{%s,%s} %s\n" % (name, t, lbl, fmt(v)))
-            out.append("# HELP bench_request_duration_seconds Request latency.\n"
-                       "# TYPE bench_request_duration_seconds histogram\n")
-            for lbl, counts, s, cnt, _, _ in self.hists:
-                cum = 0
-                for bi, b in enumerate(BUCKETS):
-                    cum += counts[bi]
-                    out.append('bench_request_duration_seconds_bucket{%s,%s,le="%s"} %d\n'
-                               % (t, lbl, repr(b), cum))
-                out.append('bench_request_duration_seconds_bucket{%s,%s,le="+Inf"} %d\n'
-                           % (t, lbl, cnt))
-                out.append("bench_request_duration_seconds_sum{%s,%s} %s\n" % (t, lbl, fmt(s)))
-                out.append("bench_request_duration_seconds_count{%s,%s} %d\n" % (t, lbl, cnt))
-            return "".join(out).encode()
+            return self.exposition().encode()
+
+    def exposition(self, timestamp_ms=None):
+        """The current state as exposition text; with timestamp_ms, every sample
+        carries that explicit timestamp (bench/dashboard_compare.sh serves history)."""
+        ts = "" if timestamp_ms is None else " %d" % timestamp_ms
+        out = []
+        t = 't="%d"' % self.index
+        out.append("# HELP bench_http_requests_total Requests served.\n"
+                   "# TYPE bench_http_requests_total counter\n")
+        for lbl, v, _ in self.counters:
+            out.append("bench_http_requests_total{%s,%s} %s%s\n" % (t, lbl, fmt(v), ts))
+        seen = set()
+        for name, lbl, v, *_ in self.gauges:
+            if name not in seen:
+                out.append("# TYPE %s gauge\n" % name)
+                seen.add(name)
+            out.append("%s{%s,%s} %s%s\n" % (name, t, lbl, fmt(v), ts))
+        out.append("# HELP bench_request_duration_seconds Request latency.\n"
+                   "# TYPE bench_request_duration_seconds histogram\n")
+        for lbl, counts, s, cnt, _, _ in self.hists:
+            cum = 0
+            for bi, b in enumerate(BUCKETS):
+                cum += counts[bi]
+                out.append('bench_request_duration_seconds_bucket{%s,%s,le="%s"} %d%s\n'
+                           % (t, lbl, repr(b), cum, ts))
+            out.append('bench_request_duration_seconds_bucket{%s,%s,le="+Inf"} %d%s\n'
+                       % (t, lbl, cnt, ts))
+            out.append("bench_request_duration_seconds_sum{%s,%s} %s%s\n" % (t, lbl, fmt(s), ts))
+            out.append("bench_request_duration_seconds_count{%s,%s} %d%s\n" % (t, lbl, cnt, ts))
+        return "".join(out)
 
 
 class Handler(BaseHTTPRequestHandler):
