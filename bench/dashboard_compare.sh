@@ -19,7 +19,7 @@
 #   DATA_STEP (30), CHUNK_STEPS (20), BASE_PORT (19200, targets use BASE_PORT..+TARGETS-1),
 #   VIGIL_PORT (19290), PROM_PORT (19291), VIGIL_BIN (default build/release/src/app/vigil),
 #   PROMETHEUS_BIN (default build/peers/usr/bin/prometheus, from scripts/setup.sh --test-peers),
-#   LOAD_TIMEOUT (600), RESULT_FILE, NOTE (free text for the file), VIGIL_DESC (how the
+#   LOAD_TIMEOUT (300), RESULT_FILE, NOTE (free text for the file), VIGIL_DESC (how the
 #   binary was built, for the file).
 set -euo pipefail
 
@@ -32,7 +32,7 @@ CHUNK_STEPS=${CHUNK_STEPS:-20}
 BASE_PORT=${BASE_PORT:-19200}
 VIGIL_PORT=${VIGIL_PORT:-19290}
 PROM_PORT=${PROM_PORT:-19291}
-LOAD_TIMEOUT=${LOAD_TIMEOUT:-600}
+LOAD_TIMEOUT=${LOAD_TIMEOUT:-300}
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VIGIL_BIN=${VIGIL_BIN:-$REPO/build/release/src/app/vigil}
@@ -109,8 +109,8 @@ log "targets up: $SERIES_TOTAL series, $EXPECTED samples of history to load"
 write_config() {  # write_config SCRAPER_NAME FILE
   {
     echo "global:"
-    echo "  scrape_interval: 3s"
-    echo "  scrape_timeout: 3s"
+    echo "  scrape_interval: 5s"
+    echo "  scrape_timeout: 5s"
     echo "scrape_configs:"
     echo "  - job_name: bench"
     echo "    metrics_path: /metrics/$1"
@@ -127,7 +127,10 @@ mkdir -p "$WORK/data-vigil" "$WORK/data-prometheus"
   --web.listen-address=127.0.0.1:$VIGIL_PORT --log.level=warn >"$WORK/vigil.log" 2>&1 &
 VIGIL_PID=$!
 PIDS+=("$VIGIL_PID")
+# Prometheus appends nothing older than max time - min-block-duration/2 (1h by default): as
+# its targets deliver their history independently, a 1h history needs a wider head window.
 "$PROMETHEUS_BIN" --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/data-prometheus" \
+  --storage.tsdb.min-block-duration=4h \
   --web.listen-address=127.0.0.1:$PROM_PORT --log.level=warn >"$WORK/prometheus.log" 2>&1 &
 PROM_PID=$!
 PIDS+=("$PROM_PID")

@@ -6,7 +6,8 @@ The series are those of bench/workload_target.py's Target (counters, gauges,
 classic histograms), advanced once per DATA_STEP seconds from END - HISTORY to
 END.  Each scraper uses its own path, /metrics/<name>, and gets the next chunk
 of CHUNK_STEPS steps on each scrape (the history in time order, then empty
-bodies), so every scraper ingests identical samples whatever its timing.
+bodies); a chunk whose write fails (the scraper timed out) is served again, so
+every scraper ingests identical samples whatever its timing.
 
 Usage: history_target.py --port 19200 --index 0 --series 2000 --end-ms ... \
            --history 3600 --data-step 30 --chunk-steps 20
@@ -21,29 +22,32 @@ from workload_target import Target
 
 
 class History:
-    """One scraper's cursor through the history of one target."""
+    """The history of one target, generated chunk by chunk on first demand and
+    kept, so every scraper gets the very same bytes."""
 
     def __init__(self, args):
         self.args = args
         self.target = Target(args.index, args.series, args.seed + args.index)
-        self.next_step = 0
+        self.steps = args.history // args.data_step + 1
+        self.chunks = []
         self.lock = threading.Lock()
 
-    def next_chunk(self):
+    def chunk(self, i):
+        """Chunk i (CHUNK_STEPS steps from step i * CHUNK_STEPS); empty past the end."""
         a = self.args
-        steps = a.history // a.data_step + 1
         start_ms = a.end_ms - a.history * 1000
         with self.lock:
-            out = []
-            last = min(steps, self.next_step + a.chunk_steps)
-            for k in range(self.next_step, last):
-                self.target._advance()
-                text = self.target.exposition(start_ms + k * a.data_step * 1000)
-                if k > 0:  # metadata once; repeated TYPE lines are not valid exposition
-                    text = "".join(l for l in text.splitlines(True) if not l.startswith("#"))
-                out.append(text)
-            self.next_step = last
-            return "".join(out).encode()
+            while len(self.chunks) <= i:
+                first = len(self.chunks) * a.chunk_steps
+                out = []
+                for k in range(first, min(self.steps, first + a.chunk_steps)):
+                    self.target._advance()
+                    text = self.target.exposition(start_ms + k * a.data_step * 1000)
+                    if k > 0:  # metadata once; repeated TYPE lines are not valid exposition
+                        text = "".join(l for l in text.splitlines(True) if not l.startswith("#"))
+                    out.append(text)
+                self.chunks.append("".join(out).encode())
+            return self.chunks[i]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -54,14 +58,21 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) != 3 or parts[1] != "metrics" or not parts[2]:
             self.send_error(404)
             return
-        with self.server.lock:
-            history = self.server.histories.setdefault(parts[2], History(self.server.args))
-        body = history.next_chunk()
+        srv = self.server
+        with srv.lock:
+            i = srv.cursors.get(parts[2], 0)
+        body = srv.history.chunk(i)
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+        self.wfile.flush()
+        # Only a chunk written out in full counts as delivered; a scraper that timed
+        # out (and closed the connection) gets the same chunk again next time.
+        if body:
+            with srv.lock:
+                srv.cursors[parts[2]] = i + 1
 
     def log_message(self, *args):
         pass
@@ -88,7 +99,8 @@ def main():
     args = ap.parse_args()
     srv = Server((args.host, args.port), Handler)
     srv.args = args
-    srv.histories = {}
+    srv.history = History(args)
+    srv.cursors = {}
     srv.lock = threading.Lock()
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     n_series = Target(args.index, args.series, args.seed + args.index).n_series
