@@ -142,7 +142,7 @@ TEST(Group, EvalTimestampsAreOnTheGroupsOwnSchedule) {
   EXPECT_NE(b->EvalTimestamp(now), ta);
 }
 
-TEST(Group, EvalOffsetIsPrometheuss) {
+TEST(Group, EvalOffsetIsPrometheus242s) {
   // Prometheus 2.42 evaluated group "demo" of "rules.yml" every 1s at
   // xx.568674523s (its ALERTS activeAt, recorded from the Debian binary).
   auto g = BuildGroup("groups:\n  - name: demo\n    interval: 1s\n", false, "rules.yml");
