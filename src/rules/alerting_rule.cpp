@@ -6,6 +6,7 @@
 #include "alert_template.h"
 #include "instant_query.h"
 #include "vigil/base/log.h"
+#include "vigil/base/url_escape.h"
 #include "vigil/model/matcher.h"
 #include "vigil/model/value.h"
 #include "vigil/rules/rule.h"
@@ -20,24 +21,6 @@ bool HasTemplate(const std::map<std::string, std::string>& texts) {
   return std::any_of(texts.begin(), texts.end(), [](const auto& kv) {
     return kv.second.find("{{") != std::string::npos;
   });
-}
-
-// Go's url.QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 // Whole seconds, as Go's time.Unix() of a time held in ms.

@@ -2,8 +2,8 @@
 
 #include <xxhash.h>
 
-#include <cctype>
 
+#include "vigil/base/url_escape.h"
 #include "vigil/relabel/relabel.h"
 
 namespace vigil::scrape {
@@ -15,23 +15,6 @@ constexpr std::string_view kMetricsPath = "__metrics_path__";
 constexpr std::string_view kInterval = "__scrape_interval__";
 constexpr std::string_view kTimeout = "__scrape_timeout__";
 constexpr std::string_view kParamPrefix = "__param_";
-
-std::string QueryEscape(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 bool HasPort(std::string_view addr) {
   if (!addr.empty() && addr.front() == '[') {

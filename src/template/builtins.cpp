@@ -3,6 +3,7 @@
 #include "escape.h"
 #include "function_args.h"
 #include "printf.h"
+#include "vigil/base/url_escape.h"
 
 namespace vigil::tmpl {
 namespace {
@@ -205,7 +206,7 @@ FuncMap MakeBuiltins() {
     return Value(JsEscape(EscaperInput(args)));
   };
   f["urlquery"] = [](std::span<const Value> args) -> Result<Value> {
-    return Value(UrlQueryEscape(EscaperInput(args)));
+    return Value(QueryEscape(EscaperInput(args)));
   };
   return f;
 }

@@ -83,24 +83,6 @@ std::string JsEscape(std::string_view s) {
   return out;
 }
 
-std::string UrlQueryEscape(std::string_view s) {
-  std::string out;
-  char buf[4];
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 Value MakeSafeHtml(std::string html) {
   return Value(std::shared_ptr<const Object>(std::make_shared<SafeHtml>(std::move(html))));
 }

@@ -17,8 +17,6 @@ std::string HtmlEscape(std::string_view s);
 std::string HtmlTemplateEscape(std::string_view s);
 // text/template's js.
 std::string JsEscape(std::string_view s);
-// Go's url.QueryEscape.
-std::string UrlQueryEscape(std::string_view s);
 
 // Trusted HTML (html/template's template.HTML): printed as is when
 // executing with Escaping::kHtml; prints its text otherwise.

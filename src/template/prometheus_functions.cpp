@@ -12,6 +12,7 @@
 #include "unicode_case.h"
 #include "vigil/base/duration.h"
 #include "vigil/base/format_float.h"
+#include "vigil/base/url_escape.h"
 
 namespace vigil::tmpl {
 namespace {
@@ -145,7 +146,7 @@ Function LinkFunction(std::string name, std::string tab) {
   return [name, tab](std::span<const Value> args) -> Result<Value> {
     VIGIL_RETURN_IF_ERROR(CheckArgCount(name, args, 1));
     VIGIL_ASSIGN_OR_RETURN(std::string expr, StringArg(args[0]));
-    return Value("/graph?g0.expr=" + UrlQueryEscape(expr) + "&g0.tab=" + tab);
+    return Value("/graph?g0.expr=" + QueryEscape(expr) + "&g0.tab=" + tab);
   };
 }
 
