@@ -116,8 +116,9 @@ Status DBImpl::Init() {
     VIGIL_RETURN_IF_ERROR(store_->SetFormatVersion(kFormatVersion));
   } else if (*version < kFormatVersion) {
     // v1 → v2 changes only the records new commits write: the replay above
-    // read the old ones, so raising the version is the whole migration (and
-    // keeps an older vigil, which cannot read type 3 records, out).
+    // read the old ones. v2 → v3 adds tombstones, which an older directory
+    // has none of. So raising the version is the whole migration (and keeps
+    // an older vigil, which cannot read type 3 records or tombstones, out).
     log::Info("migrating tsdb format", {{"path", path_}, {"from", static_cast<int64_t>(*version)},
                                         {"to", static_cast<int64_t>(kFormatVersion)}});
     VIGIL_RETURN_IF_ERROR(store_->SetFormatVersion(kFormatVersion));
@@ -130,6 +131,7 @@ Status DBImpl::Init() {
     size_t removed = 0;
     VIGIL_RETURN_IF_ERROR(DropHeadBefore(head_->min_valid_time(), &removed));
   }
+  VIGIL_RETURN_IF_ERROR(LoadTombstones());
   log::Info("TSDB opened",
             {{"path", path_}, {"series", static_cast<int64_t>(head_->NumSeries())},
              {"replay_ms", std::chrono::duration<double, std::milli>(
@@ -145,8 +147,10 @@ std::unique_ptr<Appender> DBImpl::NewAppender() {
 
 Result<std::unique_ptr<Querier>> DBImpl::NewQuerier(TimestampMs mint, TimestampMs maxt) {
   if (mint > maxt) return InvalidArgument("querier: mint after maxt");
-  return std::unique_ptr<Querier>(
-      std::make_unique<HeadQuerier>(head_.get(), store_->NewReader(), mint, maxt));
+  // The tombstones first: see HeadQuerier.
+  std::shared_ptr<const TombstoneMap> tombstones = tombstones_.Snapshot();
+  return std::unique_ptr<Querier>(std::make_unique<HeadQuerier>(
+      head_.get(), store_->NewReader(), mint, maxt, std::move(tombstones)));
 }
 
 Status DBImpl::Checkpoint() {

@@ -14,6 +14,7 @@
 #include "head.h"
 #include "metrics_set.h"
 #include "store.h"
+#include "tombstones.h"
 #include "vigil/tsdb/db.h"
 #include "wal.h"
 
@@ -31,6 +32,9 @@ class DBImpl final : public DB {
   Status Checkpoint() override;
   Status Flush() override;
   Status ApplyRetention() override;
+  Status DeleteSeries(const std::vector<model::Matcher>& matchers, TimestampMs mint,
+                      TimestampMs maxt) override;
+  Status CleanTombstones() override;
   DBStats Stats() override;
 
   Head* head() const { return head_.get(); }
@@ -47,6 +51,15 @@ class DBImpl final : public DB {
   // RocksDB); caller holds maintenance_mu_ or is Init.
   Status DropHeadBefore(TimestampMs floor, size_t* removed);
   Status WriteFlush(std::vector<FlushItem>* items, std::vector<MemSeries*>* series);
+  // Tombstones (db_tombstones.cpp). Load: those of series the head has
+  // (others are stale: their series left); called by Init after the replay.
+  Status LoadTombstones();
+  // Rewrites the persisted chunks of `s` without the deleted samples, adding
+  // the edits; whether a persisted sample is left. Caller holds maintenance_mu_.
+  Result<bool> CleanPersisted(MemSeries* s, const Intervals& deleted, ChunkSource* reader,
+                              std::vector<ChunkEdit>* edits);
+  // The same for its head chunks, in place under s->mu.
+  Result<bool> CleanHead(MemSeries* s, const Intervals& deleted);
   void BackgroundLoop();
 
   const std::string path_;
@@ -56,6 +69,8 @@ class DBImpl final : public DB {
   std::unique_ptr<Head> head_;
   std::unique_ptr<Store> store_;  // before wal_: replay needs the watermarks
   std::unique_ptr<Wal> wal_;
+  // Changed under maintenance_mu_ (so a clean never drops a newer deletion).
+  Tombstones tombstones_;
   std::mutex maintenance_mu_;  // one flush, checkpoint or retention pass at a time
   // Open chunks ending before this were sealed (guarded by maintenance_mu_).
   TimestampMs sealed_before_ = kMinTime;

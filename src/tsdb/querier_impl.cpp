@@ -13,16 +13,20 @@ struct SeriesEntry {
   std::vector<ChunkRef> head_chunks;
   TimestampMs persisted_max_t;
   TimestampMs persisted_min_t;
+  const Intervals* deleted = nullptr;  // its tombstones, when it has some
 };
 
 class ListSeries final : public Series {
  public:
   const model::Labels& labels() const override { return *labels_; }
   std::unique_ptr<SampleIterator> Iterator() const override {
-    return std::make_unique<ChunkListIterator>(chunks_, mint_, maxt_);
+    auto it = std::make_unique<ChunkListIterator>(chunks_, mint_, maxt_);
+    if (deleted_ == nullptr) return it;
+    return std::make_unique<TombstoneFilterIterator>(std::move(it), deleted_);
   }
 
   const model::Labels* labels_ = nullptr;
+  const Intervals* deleted_ = nullptr;
   std::vector<ChunkRef> chunks_;
   TimestampMs mint_ = 0;
   TimestampMs maxt_ = 0;
@@ -50,6 +54,11 @@ class HeadSeriesSet final : public SeriesSet {
         }
       }
       for (ChunkRef& c : e.head_chunks) current_.chunks_.push_back(std::move(c));
+      current_.deleted_ = e.deleted;
+      if (e.deleted != nullptr && !HasLiveSample()) {
+        if (!status_.ok()) return false;
+        continue;
+      }
       if (!current_.chunks_.empty()) return true;
     }
     return false;
@@ -58,6 +67,20 @@ class HeadSeriesSet final : public SeriesSet {
   Status status() const override { return status_; }
 
  private:
+  // Drops the current series' wholly deleted chunks; whether a sample in
+  // range is left (as Prometheus's querier, which skips a series left
+  // without chunks).
+  bool HasLiveSample() {
+    std::erase_if(current_.chunks_, [&](const ChunkRef& c) {
+      return IntervalsCover(*current_.deleted_, c.min_t, c.max_t);
+    });
+    if (current_.chunks_.empty()) return false;
+    std::unique_ptr<SampleIterator> it = current_.Iterator();
+    if (it->Next()) return true;
+    status_ = it->status();
+    return false;
+  }
+
   std::vector<SeriesEntry> entries_;
   std::shared_ptr<ChunkSource> source_;
   TimestampMs mint_;
@@ -151,8 +174,13 @@ TimestampMs ChunkListIterator::AtT() const { return it_->t(); }
 double ChunkListIterator::AtV() const { return it_->v(); }
 
 HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, TimestampMs mint,
-                         TimestampMs maxt)
-    : head_(head), source_(std::move(source)), mint_(mint), maxt_(maxt), epoch_(head->Pin()) {}
+                         TimestampMs maxt, std::shared_ptr<const TombstoneMap> tombstones)
+    : head_(head),
+      source_(std::move(source)),
+      mint_(mint),
+      maxt_(maxt),
+      epoch_(head->Pin()),
+      tombstones_(std::move(tombstones)) {}
 
 HeadQuerier::~HeadQuerier() { head_->Unpin(epoch_); }
 
@@ -178,7 +206,7 @@ std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHint
     for (SeriesRef ref : refs) {
       MemSeries* s = head_->ByRef(ref);
       if (s == nullptr) continue;
-      SeriesEntry e{ref, &s->labels(), {}, kMinTime, kMaxTime};
+      SeriesEntry e{ref, &s->labels(), {}, kMinTime, kMaxTime, DeletedOf(ref)};
       e.head_chunks = head_->Snapshot(s, mint, maxt, &e.persisted_max_t, &e.persisted_min_t);
       if (e.head_chunks.empty() && (e.persisted_max_t == kMinTime || e.persisted_max_t < mint)) {
         continue;
@@ -194,13 +222,40 @@ std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHint
 
 bool HeadQuerier::CoversAllTime() const { return mint_ == kMinTime && maxt_ == kMaxTime; }
 
+const Intervals* HeadQuerier::DeletedOf(SeriesRef ref) const {
+  if (tombstones_ == nullptr) return nullptr;
+  auto it = tombstones_->find(ref);
+  return it == tombstones_->end() ? nullptr : &it->second;
+}
+
+bool HeadQuerier::HasLiveSamples(MemSeries* s) const {
+  if (!head_->HasSamplesIn(s, mint_, maxt_)) return false;
+  const Intervals* deleted = DeletedOf(s->ref());
+  if (deleted == nullptr) return true;
+  // The span from its oldest chunk to its newest sample, within range.
+  TimestampMs lo = kMaxTime;
+  TimestampMs hi = kMinTime;
+  {
+    std::lock_guard lock(s->mu);
+    if (s->persisted_max_t != kMinTime) lo = s->persisted_min_t;
+    if (!s->closed.empty()) lo = std::min(lo, s->closed.front().min_t);
+    if (s->open != nullptr && s->open->num_samples() > 0) lo = std::min(lo, s->open->min_time());
+    hi = s->max_t;
+  }
+  lo = std::max(lo, mint_);
+  hi = std::min(hi, maxt_);
+  return lo <= hi && !IntervalsCover(*deleted, lo, hi);
+}
+
 Result<std::vector<std::string>> HeadQuerier::LabelNames(
     const std::vector<model::Matcher>& matchers) {
-  if (matchers.empty() && CoversAllTime()) return head_->postings().LabelNames();
+  if (matchers.empty() && CoversAllTime() && tombstones_ == nullptr) {
+    return head_->postings().LabelNames();
+  }
   std::set<std::string, std::less<>> names;
   for (SeriesRef ref : head_->postings().Select(matchers)) {
     MemSeries* s = head_->ByRef(ref);
-    if (s == nullptr || !head_->HasSamplesIn(s, mint_, maxt_)) continue;
+    if (s == nullptr || !HasLiveSamples(s)) continue;
     for (const model::Label& l : s->labels()) {
       if (names.find(l.name) == names.end()) names.emplace(l.name);
     }
@@ -210,11 +265,13 @@ Result<std::vector<std::string>> HeadQuerier::LabelNames(
 
 Result<std::vector<std::string>> HeadQuerier::LabelValues(
     std::string_view name, const std::vector<model::Matcher>& matchers) {
-  if (matchers.empty() && CoversAllTime()) return head_->postings().LabelValues(name);
+  if (matchers.empty() && CoversAllTime() && tombstones_ == nullptr) {
+    return head_->postings().LabelValues(name);
+  }
   std::set<std::string, std::less<>> values;
   for (SeriesRef ref : head_->postings().Select(matchers)) {
     MemSeries* s = head_->ByRef(ref);
-    if (s == nullptr || !head_->HasSamplesIn(s, mint_, maxt_)) continue;
+    if (s == nullptr || !HasLiveSamples(s)) continue;
     std::string_view v = s->labels().Get(name);
     if (!v.empty() && values.find(v) == values.end()) values.emplace(v);
   }

@@ -2,6 +2,8 @@
 // from the in-memory postings; each series' head chunks are snapshotted at
 // Select under the head's exclusive visibility lock (so a commit is seen
 // whole or not at all), persisted chunks are read when the series is reached.
+// Samples under the tombstones it was opened with are left out, and a series
+// with none left in range is not returned.
 // Thread-safety: one thread at a time (see vigil/tsdb/querier.h).
 #pragma once
 
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "head.h"
+#include "tombstones.h"
 #include "vigil/tsdb/querier.h"
 
 namespace vigil::tsdb {
@@ -54,10 +57,12 @@ class ChunkListIterator final : public SampleIterator {
 
 class HeadQuerier final : public Querier {
  public:
-  // Covers [mint, maxt]. `source` may be null.
+  // Covers [mint, maxt]. `source` and `tombstones` may be null. The
+  // tombstones must be taken before the head is read (a clean rewrites the
+  // chunks before it drops the tombstones).
   // Pins the head's epoch, so the series it reads stay allocated.
   HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, TimestampMs mint,
-              TimestampMs maxt);
+              TimestampMs maxt, std::shared_ptr<const TombstoneMap> tombstones = nullptr);
   ~HeadQuerier() override;
 
   // Series are always returned sorted (cheap next to reading them).
@@ -71,12 +76,18 @@ class HeadQuerier final : public Querier {
  private:
   // An unbounded range: the index answers label queries without matchers.
   bool CoversAllTime() const;
+  // The deleted intervals of `ref`; null when it has none.
+  const Intervals* DeletedOf(SeriesRef ref) const;
+  // Whether `s` has samples in range that are not deleted (at the
+  // granularity of HasSamplesIn).
+  bool HasLiveSamples(MemSeries* s) const;
 
   Head* head_;
   std::shared_ptr<ChunkSource> source_;
   const TimestampMs mint_;
   const TimestampMs maxt_;
   const uint64_t epoch_;
+  const std::shared_ptr<const TombstoneMap> tombstones_;
 };
 
 }  // namespace vigil::tsdb

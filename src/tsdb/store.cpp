@@ -300,6 +300,42 @@ class RocksStore final : public Store {
     return Convert(db_->Write(Unlogged(), &batch), "deleting series");
   }
 
+  Status LoadTombstones(
+      const std::function<Status(SeriesRef, std::string_view)>& fn) override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kMeta]));
+    const std::string prefix(1, kMetaTombstonePrefix);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (it->key().size() != 9) return Status(StatusCode::kCorruption, "malformed tombstone key");
+      VIGIL_RETURN_IF_ERROR(fn(GetFixed64BE(it->key().data() + 1),
+                               std::string_view(it->value().data(), it->value().size())));
+    }
+    return Convert(it->status(), "loading tombstones");
+  }
+
+  Status WriteTombstones(const std::vector<std::pair<SeriesRef, std::string>>& put,
+                         const std::vector<SeriesRef>& erase) override {
+    rocksdb::WriteBatch batch;
+    for (const auto& [ref, value] : put) batch.Put(cfs_[kMeta], TombstoneKey(ref), value);
+    for (SeriesRef ref : erase) batch.Delete(cfs_[kMeta], TombstoneKey(ref));
+    return Convert(db_->Write(Unlogged(), &batch), "writing tombstones");
+  }
+
+  Status RewriteChunks(const std::vector<ChunkEdit>& edits) override {
+    rocksdb::WriteBatch batch;
+    std::string value;
+    for (const ChunkEdit& e : edits) {
+      TimestampMs bucket = BucketStart(e.old_min_t, options_.chunk_range_ms);
+      batch.Delete(cfs_[kChunks], ChunkKey(bucket, e.ref, e.old_min_t));
+      if (!e.replacement.has_value()) continue;
+      const ChunkRef& c = *e.replacement;
+      value.clear();
+      PutUvarint(static_cast<uint64_t>(c.max_t - c.min_t), &value);
+      value.append(*c.bytes);
+      batch.Put(cfs_[kChunks], ChunkKey(bucket, e.ref, c.min_t), value);
+    }
+    return Convert(db_->Write(Unlogged(), &batch), "rewriting chunks");
+  }
+
   Status ScanChunks(TimestampMs mint, TimestampMs maxt,
                     const std::function<void(const StoredChunk&)>& fn) override {
     std::string begin;

@@ -54,6 +54,15 @@ struct StoredChunk {
   std::string_view bytes;  // valid during the callback only
 };
 
+// One persisted chunk rewritten by a tombstone clean: the chunk of `ref`
+// starting at `old_min_t` is replaced by `replacement` (same bucket), or
+// deleted when it has none.
+struct ChunkEdit {
+  SeriesRef ref = 0;
+  TimestampMs old_min_t = 0;
+  std::optional<ChunkRef> replacement;
+};
+
 // RocksDB's state that matters for operating it (the self-metrics).
 struct RocksStats {
   uint64_t sst_bytes = 0;                 // live SST files
@@ -107,6 +116,15 @@ class Store {
   virtual Result<bool> DropOldestBucket(TimestampMs limit) = 0;
   // Removes series (labels, postings, watermark) that have no chunks left.
   virtual Status DeleteSeries(const std::vector<std::pair<SeriesRef, model::Labels>>& series) = 0;
+
+  // Tombstones (meta `t` + ref → encoded intervals). Calls fn for each.
+  virtual Status LoadTombstones(
+      const std::function<Status(SeriesRef, std::string_view)>& fn) = 0;
+  // Writes these tombstones and deletes those of `erase`, in one batch.
+  virtual Status WriteTombstones(const std::vector<std::pair<SeriesRef, std::string>>& put,
+                                 const std::vector<SeriesRef>& erase) = 0;
+  // Applies chunk edits in one batch (all or nothing).
+  virtual Status RewriteChunks(const std::vector<ChunkEdit>& edits) = 0;
 
   // Calls fn for every persisted chunk in [mint, maxt], bucket by bucket.
   virtual Status ScanChunks(TimestampMs mint, TimestampMs maxt,

@@ -75,4 +75,12 @@ inline std::string WatermarkKey(SeriesRef ref) {
   return k;
 }
 
+inline constexpr char kMetaTombstonePrefix = 't';
+
+inline std::string TombstoneKey(SeriesRef ref) {
+  std::string k(1, kMetaTombstonePrefix);
+  PutFixed64BE(ref, &k);
+  return k;
+}
+
 }  // namespace vigil::tsdb

@@ -23,7 +23,8 @@ namespace vigil::tsdb {
 //   0: the WAL only (no RocksDB, no version)
 //   1: the WAL plus RocksDB (series, postings, chunks, meta)
 //   2: as 1, with compact WAL batch records (type 3; type 1 still replays)
-inline constexpr uint32_t kFormatVersion = 2;
+//   3: as 2, with tombstones in meta (an older vigil would show deleted data)
+inline constexpr uint32_t kFormatVersion = 3;
 
 struct Options {
   // Where the self-metrics go; null: a registry private to the DB.
@@ -80,6 +81,17 @@ class DB : public Appendable, public Queryable {
   virtual Status Flush() = 0;
   // Applies the retention options now (after a flush).
   virtual Status ApplyRetention() = 0;
+
+  // Deletes, as Prometheus's admin API does, the samples in [mint, maxt] of
+  // every series all `matchers` match: a tombstone per series, bounded by its
+  // newest sample so later appends stay visible. Queries no longer return
+  // those samples, nor a series left without any. Durable (also across a
+  // SIGKILL) when it returns OK. mint > maxt deletes nothing.
+  virtual Status DeleteSeries(const std::vector<model::Matcher>& matchers, TimestampMs mint,
+                              TimestampMs maxt) = 0;
+  // Removes deleted samples from the chunks (persisted and in the head),
+  // series left with no sample from the index, then the tombstones.
+  virtual Status CleanTombstones() = 0;
   virtual DBStats Stats() = 0;
 };
 
