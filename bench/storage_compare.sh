@@ -14,6 +14,16 @@
 #                              / all samples appended over the run (WAL included for
 #                              Prometheus, whose head stays in the WAL for 2h)
 #   RSS bytes per series     = VmRSS at the end of the window / active series
+#   persisted bytes/sample   = what the system keeps once samples leave its
+#                              in-memory head, over the samples it holds there:
+#                              vigil: RocksDB dir bytes (info LOGs excluded) / samples in RocksDB chunks
+#                              (tsdb analyze; index CFs included, the WAL not);
+#                              VictoriaMetrics: du of the data dir minus cache/ after
+#                              its shutdown flush / all samples; Prometheus: du minus
+#                              wal/ (chunks_head: full head chunks) / all samples, which
+#                              flatters it (its open chunks are only in the WAL).
+#                              Use DURATION=600 or more: short runs are dominated by
+#                              the index and the open chunks.
 # and the ratios vigil/Prometheus and vigil/VictoriaMetrics. The table is printed and written
 # to bench/results/storage_compare-<date>.md.
 #
@@ -103,6 +113,9 @@ build_vigil() {
 }
 
 # ---------------------------------------------------------------- helpers
+per() {  # per NUM DEN SCALE -> NUM*SCALE/DEN
+  awk -v n="$1" -v d="$2" -v s="$3" 'BEGIN { if (n == "" || d == "" || n == "NA" || d == "NA" || d + 0 == 0) print "NA"; else printf "%.3f", n * s / d }'
+}
 cpu_seconds() {  # utime+stime of a process (all threads), in seconds
   awk -v hz="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' "/proc/$1/stat"
 }
@@ -185,7 +198,8 @@ run_system() {
   wait_http "http://127.0.0.1:$port/metrics" "$pid" 60
   log "$sys: pid $pid up on :$port, warm-up ${WARMUP}s"
   sleep "$WARMUP"
-  local cpu0 s0 t0 cpu1 s1 t1 rss series total
+  local cpu0 s0 t0 cpu1 s1 t1 rss series total load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   cpu0=$(cpu_seconds "$pid"); s0=$(metric_sum "$port" "$samples_re"); t0=$(date +%s.%N)
   log "$sys: measuring ${DURATION}s (samples so far $s0)"
   sleep "$DURATION"
@@ -198,15 +212,29 @@ run_system() {
   stop_gracefully "$pid"
   local stop_s
   stop_s=$(awk -v a="$ts" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
-  local disk wal=0 extra=""
+  local disk wal=0 extra="" persisted=NA
   disk=$(du -sb "$dir" | cut -f1)
   case $sys in
-    prometheus) [[ -d "$dir/wal" ]] && wal=$(du -sb "$dir/wal" | cut -f1) ;;
+    prometheus)
+      [[ -d "$dir/wal" ]] && wal=$(du -sb "$dir/wal" | cut -f1)
+      persisted=$(per "$((disk - wal))" "$total" 1)
+      ;;
+    victoriametrics)
+      local cache=0
+      [[ -d "$dir/cache" ]] && cache=$(du -sb "$dir/cache" | cut -f1)
+      persisted=$(per "$((disk - cache))" "$total" 1)
+      ;;
     vigil)
       wal=$(du -sb "$dir"/wal* 2>/dev/null | awk '{s += $1} END {print s + 0}')
       "$VIGIL" tsdb analyze --storage.tsdb.path="$dir" >"$WORK/vigil-analyze.txt" 2>&1 || true
       extra=$(grep -E '^(samples|head samples|persisted samples|persisted chunks|chunk bytes|disk bytes \(RocksDB\)|WAL bytes|bytes per persisted sample on disk):' \
         "$WORK/vigil-analyze.txt" | tr '\n' ';')
+      # RocksDB's info logs (LOG*) are diagnostics, not data.
+      local rocks logs
+      rocks=$(du -sb "$dir/rocksdb" | cut -f1)
+      logs=$(find "$dir/rocksdb" -maxdepth 1 -name 'LOG*' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+      persisted=$(per "$((rocks - logs))" \
+        "$(awk -F': ' '$1 == "persisted samples" { print $2 }' "$WORK/vigil-analyze.txt")" 1)
       ;;
   esac
   {
@@ -219,6 +247,10 @@ run_system() {
     echo "R_${sys}_disk=$disk"
     echo "R_${sys}_wal=$wal"
     echo "R_${sys}_stop=$stop_s"
+    echo "R_${sys}_load=$load"
+    echo "R_${sys}_persisted=$persisted"
+    # Chunks never span a 2 h bucket: a window across one cuts every open chunk.
+    echo "R_${sys}_crossed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (int(a / 7200) != int(b / 7200)) ? 1 : 0 }')"
     printf 'R_%s_extra=%q\n' "$sys" "$extra"
   } >>"$WORK/results.env"
   log "$sys: stopped in ${stop_s}s, data dir $disk bytes (WAL $wal)"
@@ -250,9 +282,6 @@ source "$WORK/results.env"
 VERSIONS="vigil $VIGIL_REV; $(prometheus --version 2>&1 | head -1); victoria-metrics $(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null)"
 
 cell() { local v="R_$1_$2"; echo "${!v:-NA}"; }
-per() {  # per NUM DEN SCALE -> NUM*SCALE/DEN
-  awk -v n="$1" -v d="$2" -v s="$3" 'BEGIN { if (n == "NA" || d == "NA" || d + 0 == 0) print "NA"; else printf "%.3f", n * s / d }'
-}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "NA"; else printf "%.2f", a / b }'; }
 
 declare -A CPU DISK DISKNOWAL RSS
@@ -276,18 +305,24 @@ mkdir -p "$(dirname "$RESULT_FILE")"
   echo "Machine: $(nproc) cores, shared with other engineers compiling during the run — a noisy box;"
   echo "treat the figures as indicative, not precise.${NOTE:+ $NOTE}"
   echo
-  echo "| system | CPU µs/sample | disk bytes/sample (du, all) | disk bytes/sample (du, no WAL) | RSS bytes/series | samples in window | total samples | CPU s | RSS MiB | data dir bytes | stop s |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| system | CPU µs/sample | persisted bytes/sample | disk bytes/sample (du, all) | disk bytes/sample (du, no WAL) | RSS bytes/series | samples in window | total samples | CPU s | RSS MiB | data dir bytes | stop s | load avg (1 min) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for sys in $SYSTEMS; do
-    echo "| $sys | ${CPU[$sys]} | ${DISK[$sys]} | ${DISKNOWAL[$sys]} | ${RSS[$sys]} | $(cell "$sys" samples) | $(cell "$sys" total) | $(cell "$sys" cpu) | $(awk -v r="$(cell "$sys" rss)" 'BEGIN{printf "%.1f", r/1048576}') | $(cell "$sys" disk) | $(cell "$sys" stop) |"
+    echo "| $sys | ${CPU[$sys]} | $(cell "$sys" persisted) | ${DISK[$sys]} | ${DISKNOWAL[$sys]} | ${RSS[$sys]} | $(cell "$sys" samples) | $(cell "$sys" total) | $(cell "$sys" cpu) | $(awk -v r="$(cell "$sys" rss)" 'BEGIN{printf "%.1f", r/1048576}') | $(cell "$sys" disk) | $(cell "$sys" stop) | $(cell "$sys" load) |"
+  done
+  for sys in $SYSTEMS; do
+    if [[ "$(cell "$sys" crossed)" == 1 ]]; then
+      echo
+      echo "**$sys's window crossed a 2 h bucket boundary (UTC even hours): chunks were cut there, so its persisted figure is not comparable.**"
+    fi
   done
   echo
   if [[ " $SYSTEMS " == *" vigil "* ]]; then
-    echo "| ratio | CPU/sample | disk/sample (du, all) | disk/sample (du, no WAL) | RSS/series |"
-    echo "|---|---|---|---|---|"
+    echo "| ratio | CPU/sample | persisted bytes/sample | disk/sample (du, all) | disk/sample (du, no WAL) | RSS/series |"
+    echo "|---|---|---|---|---|---|"
     for other in prometheus victoriametrics; do
       [[ " $SYSTEMS " == *" $other "* ]] || continue
-      echo "| vigil / $other | $(ratio "${CPU[vigil]}" "${CPU[$other]}") | $(ratio "${DISK[vigil]}" "${DISK[$other]}") | $(ratio "${DISKNOWAL[vigil]}" "${DISKNOWAL[$other]}") | $(ratio "${RSS[vigil]}" "${RSS[$other]}") |"
+      echo "| vigil / $other | $(ratio "${CPU[vigil]}" "${CPU[$other]}") | $(ratio "$(cell vigil persisted)" "$(cell "$other" persisted)") | $(ratio "${DISK[vigil]}" "${DISK[$other]}") | $(ratio "${DISKNOWAL[vigil]}" "${DISKNOWAL[$other]}") | $(ratio "${RSS[vigil]}" "${RSS[$other]}") |"
     done
     echo
     echo "vigil \`tsdb analyze\` after the stop: $(cell vigil extra)"
@@ -316,6 +351,11 @@ mkdir -p "$(dirname "$RESULT_FILE")"
   echo "  its cache/ dir (rebuildable). vigil's no-WAL"
   echo "  figure is its RocksDB dir only (full 120-sample chunks moved out of the head); its"
   echo "  still-open head chunks live only in its WAL, so no-WAL/du figures are not like for like."
+  echo "- Persisted bytes/sample: vigil = du of rocksdb/ minus its LOG files (chunks, series, postings, meta) /"
+  echo "  samples in its RocksDB chunks (\`tsdb analyze\`); VictoriaMetrics = du minus cache/ / all"
+  echo "  samples (everything is in its parts after the shutdown flush, index included);"
+  echo "  Prometheus = du minus wal/ / all samples (its chunks_head holds full chunks only, so"
+  echo "  this flatters it a little)."
   echo "- RSS = VmRSS at the end of the window / $ACTIVE active series. VictoriaMetrics sizes its"
   echo "  caches from system memory (24 GiB here) with default flags."
 } >"$RESULT_FILE"

@@ -1,9 +1,12 @@
-// Micro-benchmarks of the storage engine: chunk encode/decode, append with a
+// Micro-benchmarks of the storage engine: chunk encode/decode (the head's
+// Gorilla chunks, and stored chunks re-encoded packed), append with a
 // series ref, commit with fsync, select of 10k series × 1 h (persisted and
 // head chunks, with bytes per sample on disk), postings intersection.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include <cstdint>
@@ -11,8 +14,10 @@
 #include <vector>
 
 #include "chunk.h"
+#include "chunk_packed.h"
 #include "db_impl.h"
 #include "postings.h"
+#include "store.h"
 #include "vigil/tsdb/tools.h"
 #include "vigil/tsdb/db.h"
 
@@ -72,6 +77,124 @@ void BM_ChunkDecode(benchmark::State& state) {
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ChunkDecode);
+
+// Series as bench/workload_target.py exposes them, one value per second.
+enum class Kind { kCounter, kQueueDepth, kTemperature, kMemoryBytes, kCpuRatio, kBucket, kSum };
+constexpr Kind kKinds[] = {Kind::kCounter,     Kind::kQueueDepth, Kind::kTemperature,
+                           Kind::kMemoryBytes, Kind::kCpuRatio,   Kind::kBucket,
+                           Kind::kSum};
+
+class SeriesGen {
+ public:
+  SeriesGen(Kind kind, uint64_t seed) : kind_(kind), rng_(seed) {
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    switch (kind) {
+      case Kind::kCounter:
+        v_ = std::round(u(rng_) * 1e6);
+        rate_ = std::lognormal_distribution<double>(1.5, 1.5)(rng_);
+        break;
+      case Kind::kQueueDepth: v_ = std::round(u(rng_) * 5000); break;
+      case Kind::kTemperature: v_ = 10 + u(rng_) * 85; break;
+      case Kind::kMemoryBytes: v_ = std::round(1e8 + u(rng_) * 7.9e9); break;
+      case Kind::kCpuRatio: v_ = u(rng_); break;
+      case Kind::kBucket:
+      case Kind::kSum: rate_ = 1 + std::floor(u(rng_) * 40); break;
+    }
+  }
+  double Next() {
+    std::normal_distribution<double> unit(0.0, 1.0);
+    switch (kind_) {
+      case Kind::kCounter: v_ += std::round(std::max(0.0, rate_ + 0.3 * rate_ * unit(rng_))); break;
+      case Kind::kQueueDepth: v_ = std::clamp(std::round(v_ + 3 * unit(rng_)), 0.0, 5000.0); break;
+      case Kind::kTemperature: v_ = std::clamp(v_ + 0.2 * unit(rng_), 10.0, 95.0); break;
+      case Kind::kMemoryBytes: v_ = std::clamp(std::round(v_ + 2e6 * unit(rng_)), 1e8, 8e9); break;
+      case Kind::kCpuRatio: v_ = std::clamp(v_ + 0.01 * unit(rng_), 0.0, 1.0); break;
+      case Kind::kBucket:  // a cumulative bucket count: a share of the observations
+        v_ += std::max(0.0, std::round(rate_ * 0.3 + rate_ * 0.06 * unit(rng_)));
+        break;
+      case Kind::kSum: {
+        std::lognormal_distribution<double> latency(-2.5, 1.0);
+        int n = std::max(0, static_cast<int>(std::lround(rate_ + 0.2 * rate_ * unit(rng_))));
+        for (int i = 0; i < n; ++i) v_ += latency(rng_);
+        break;
+      }
+    }
+    // The exposition prints at most six decimals (Python's round(v, 6)).
+    bool decimal = kind_ == Kind::kTemperature || kind_ == Kind::kCpuRatio || kind_ == Kind::kSum;
+    return decimal ? std::round(v_ * 1e6) / 1e6 : v_;
+  }
+
+ private:
+  Kind kind_;
+  std::mt19937_64 rng_;
+  double v_ = 0;
+  double rate_ = 0;
+};
+
+// One series scraped every second with a few ms of jitter.
+std::vector<Point> WorkloadPoints(Kind kind, int n) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> jitter(0.0, 3.0);
+  SeriesGen gen(kind, 12 + static_cast<uint64_t>(kind));
+  std::vector<Point> out;
+  TimestampMs t = 1'700'000'000'000;
+  for (int i = 0; i < n; ++i) {
+    t += 1000 + static_cast<int64_t>(std::lround(jitter(rng)));
+    out.push_back({t, gen.Next()});
+  }
+  return out;
+}
+
+std::string GorillaChunk(const std::vector<Point>& pts) {
+  ChunkEncoder enc;
+  for (const Point& p : pts) enc.Append(p.t, p.v);
+  return std::string(enc.bytes());
+}
+
+double PerSample(benchmark::State& state, size_t n) {
+  return static_cast<double>(state.iterations()) * static_cast<double>(n);
+}
+
+// The flusher's re-encoding of a full 120-sample head chunk for RocksDB
+// (Gorilla decode + packed encode), with both sizes; range(0) indexes kKinds.
+void BM_StoredChunkEncode(benchmark::State& state) {
+  std::vector<Point> pts = WorkloadPoints(kKinds[state.range(0)], 120);
+  std::string gorilla = GorillaChunk(pts);
+  size_t stored = 0;
+  for (auto _ : state) {
+    std::string out = CompactChunkForStorage(gorilla);
+    stored = out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["ns_per_sample"] = benchmark::Counter(
+      PerSample(state, pts.size()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["bytes_per_sample"] =
+      static_cast<double>(stored) / static_cast<double>(pts.size());
+  state.counters["gorilla_bytes_per_sample"] =
+      static_cast<double>(gorilla.size()) / static_cast<double>(pts.size());
+}
+BENCHMARK(BM_StoredChunkEncode)->DenseRange(0, std::size(kKinds) - 1)->ArgName("kind");
+
+// Reading every sample of a stored 120-sample chunk: range(0) indexes
+// kKinds, range(1) 0 = Gorilla, 1 = packed.
+void BM_StoredChunkDecode(benchmark::State& state) {
+  std::vector<Point> pts = WorkloadPoints(kKinds[state.range(0)], 120);
+  std::string bytes = GorillaChunk(pts);
+  if (state.range(1) == 1) bytes = CompactChunkForStorage(bytes);
+  for (auto _ : state) {
+    ChunkIterator it(bytes);
+    double sum = 0;
+    while (it.Next()) sum += it.v();
+    benchmark::DoNotOptimize(sum);
+  }
+  state.counters["ns_per_sample"] = benchmark::Counter(
+      PerSample(state, pts.size()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["bytes_per_sample"] =
+      static_cast<double>(bytes.size()) / static_cast<double>(pts.size());
+}
+BENCHMARK(BM_StoredChunkDecode)
+    ->ArgsProduct({benchmark::CreateDenseRange(0, std::size(kKinds) - 1, 1), {0, 1}})
+    ->ArgNames({"kind", "packed"});
 
 std::string TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "vigil-bench-XXXXXX").string();
@@ -212,6 +335,103 @@ void BM_Select10kSeries1h(benchmark::State& state) {
   state.counters["chunk_bytes_per_sample"] = f.chunk_bytes_per_sample;
 }
 BENCHMARK(BM_Select10kSeries1h)->Unit(benchmark::kMillisecond);
+
+// 10 targets × 200 series in workload_target.py's mix (40% counters, 30%
+// gauges, 30% histogram series), 600 one-second scrapes — five 120-sample
+// chunks per series, a target's series sharing its scrape times — written to
+// a Store as the flusher writes them, then compacted. Reports the SST bytes
+// per sample by stored chunk encoding (range(0): 0 Gorilla as the head holds
+// it, 1 packed) and chunks CF compression (range(1): 0 none, 1 LZ4, 2 ZSTD);
+// the timed part scans and decodes every chunk (blocks not cached).
+void BM_StoredBytes(benchmark::State& state) {
+  constexpr int kTargets = 10;
+  constexpr int kPerTarget = 200;
+  constexpr int kScrapes = 600;
+  constexpr int kChunkSamples = 120;
+  constexpr StoreOptions::Compression kCompression[] = {
+      StoreOptions::Compression::kNone, StoreOptions::Compression::kLz4,
+      StoreOptions::Compression::kZstd};
+  const bool packed = state.range(0) == 1;
+  std::string dir = TempDir();
+  StoreOptions so;
+  so.chunk_compression = kCompression[state.range(1)];
+  std::unique_ptr<Store> store = std::move(*Store::Open(dir, so));
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> jitter(0.0, 3.0);
+  uint64_t samples = 0;
+  for (int target = 0; target < kTargets; ++target) {
+    std::vector<TimestampMs> times;
+    TimestampMs t = SelectFixture::kStart + target * 97;
+    for (int i = 0; i < kScrapes; ++i) {
+      times.push_back(t);
+      t += 1000 + static_cast<int64_t>(std::lround(jitter(rng)));
+    }
+    std::vector<model::Labels> labels;
+    std::vector<SeriesGen> gens;
+    for (int j = 0; j < kPerTarget; ++j) {
+      Kind kind = Kind::kCounter;
+      if (j >= 140) {
+        kind = (j - 140) % 14 == 12 ? Kind::kSum : Kind::kBucket;
+      } else if (j >= 80) {
+        kind = kKinds[1 + j % 4];
+      }
+      gens.emplace_back(kind, static_cast<uint64_t>(target * kPerTarget + j));
+      labels.push_back(model::Labels::FromStrings(
+          {"__name__", Name("bench_metric_", static_cast<int64_t>(kind)), "instance",
+           Name("127.0.0.1:", 19100 + target), "job", "bench", "series", std::to_string(j)}));
+    }
+    for (int c = 0; c < kScrapes / kChunkSamples; ++c) {
+      std::vector<FlushItem> items;
+      for (int j = 0; j < kPerTarget; ++j) {
+        ChunkEncoder enc;
+        for (int i = c * kChunkSamples; i < (c + 1) * kChunkSamples; ++i) {
+          enc.Append(times[i], gens[j].Next());
+        }
+        std::string bytes(enc.bytes());
+        if (packed) bytes = CompactChunkForStorage(bytes);
+        samples += kChunkSamples;
+        FlushItem item;
+        item.ref = static_cast<SeriesRef>(target * kPerTarget + j + 1);
+        item.labels = c == 0 ? &labels[j] : nullptr;
+        item.chunks.push_back(ChunkRef{std::make_shared<const std::string>(std::move(bytes)),
+                                       enc.min_time(), enc.max_time()});
+        items.push_back(std::move(item));
+      }
+      if (!store->Flush(items).ok()) state.SkipWithError("flush failed");
+    }
+  }
+  if (!store->CompactAll().ok()) state.SkipWithError("compaction failed");
+  uint64_t chunk_bytes = 0;
+  uint64_t read = 0;
+  for (auto _ : state) {
+    read = 0;
+    chunk_bytes = 0;
+    double sum = 0;
+    Status st = store->ScanChunks(kMinTime, kMaxTime, [&](const StoredChunk& c) {
+      chunk_bytes += c.bytes.size();
+      ChunkIterator it(c.bytes);
+      while (it.Next()) {
+        sum += it.v();
+        ++read;
+      }
+    });
+    if (!st.ok()) state.SkipWithError("scan failed");
+    benchmark::DoNotOptimize(sum);
+  }
+  if (read != samples) state.SkipWithError("read back a different number of samples");
+  const auto n = static_cast<double>(samples);
+  state.counters["sst_bytes_per_sample"] = static_cast<double>(store->Stats().sst_bytes) / n;
+  state.counters["chunk_bytes_per_sample"] = static_cast<double>(chunk_bytes) / n;
+  state.counters["ns_per_sample"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * n,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_StoredBytes)
+    ->ArgsProduct({{0, 1}, {0, 1, 2}})
+    ->ArgNames({"packed", "compression"})
+    ->Unit(benchmark::kMillisecond);
 
 // Two sorted lists: a dense one (`range(0)` refs) and a sparse one (every
 // 10th), as job="node" ∩ instance=~"host-1.*".

@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "chunk_packed.h"
+
 namespace vigil::tsdb {
 namespace {
 
@@ -98,6 +100,7 @@ void ChunkEncoder::Append(TimestampMs t, double v) {
 }
 
 int ChunkNumSamples(std::string_view chunk) {
+  if (IsEncodedChunk(chunk)) return PackedChunkNumSamples(chunk);
   if (chunk.size() < kHeaderSize) return 0;
   return (static_cast<uint8_t>(chunk[0]) << 8) | static_cast<uint8_t>(chunk[1]);
 }
@@ -106,6 +109,11 @@ ChunkIterator::ChunkIterator(std::string_view chunk)
     : reader_(chunk.size() >= kHeaderSize ? chunk.substr(kHeaderSize) : std::string_view()),
       total_(ChunkNumSamples(chunk)) {
   if (chunk.size() < kHeaderSize) status_ = Status(StatusCode::kCorruption, "chunk too short");
+  if (IsEncodedChunk(chunk)) {
+    packed_ = true;
+    status_ = DecodePackedChunk(chunk, &packed_t_, &packed_v_);
+    total_ = status_.ok() ? static_cast<int>(packed_t_.size()) : 0;
+  }
 }
 
 double ChunkIterator::v() const { return std::bit_cast<double>(v_bits_); }
@@ -168,7 +176,10 @@ bool ChunkIterator::Next() {
     done_ = true;
     return false;
   }
-  if (read_ == 0) {
+  if (packed_) {
+    t_ = packed_t_[static_cast<size_t>(read_)];
+    v_bits_ = packed_v_[static_cast<size_t>(read_)];
+  } else if (read_ == 0) {
     uint64_t t = 0;
     if (!reader_.ReadBits(64, &t) || !reader_.ReadBits(64, &v_bits_)) return Fail();
     t_ = static_cast<TimestampMs>(t);

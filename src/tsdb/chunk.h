@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/base/clock.h"
 #include "bitstream.h"
@@ -50,7 +51,10 @@ class ChunkEncoder {
   int trailing_ = 0;
 };
 
-// Iterates the samples of an encoded chunk. The bytes must outlive it.
+// Iterates the samples of a chunk: a Gorilla chunk (the head's, and stored
+// chunks of format 3 and older), or a stored chunk in another encoding
+// (chunk_packed.h), decoded whole when the iterator is made. The bytes must
+// outlive it.
 class ChunkIterator {
  public:
   explicit ChunkIterator(std::string_view chunk);
@@ -83,9 +87,13 @@ class ChunkIterator {
   bool started_ = false;
   bool done_ = false;
   Status status_;
+  // A packed chunk's samples, decoded; empty for a Gorilla chunk.
+  bool packed_ = false;
+  std::vector<TimestampMs> packed_t_;
+  std::vector<uint64_t> packed_v_;
 };
 
-// The number of samples of an encoded chunk (0 when too short to tell).
+// The number of samples of a chunk of any encoding (0 when too short to tell).
 int ChunkNumSamples(std::string_view chunk);
 
 }  // namespace vigil::tsdb

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "chunk_packed.h"
 #include "db_impl.h"
 #include "store_keys.h"
 #include "vigil/base/log.h"
@@ -76,6 +77,11 @@ Status DBImpl::FlushLocked() {
     MemSeries* s = dirty[i];
     std::vector<ChunkRef> chunks = head_->ClosedChunks(s);
     if (chunks.empty()) continue;
+    // The head's Gorilla chunks are stored in the (usually smaller) packed
+    // encoding; the head keeps its own bytes until MarkPersisted drops them.
+    for (ChunkRef& c : chunks) {
+      c.bytes = std::make_shared<const std::string>(CompactChunkForStorage(*c.bytes));
+    }
     size_t chunk_bytes = 0;
     for (const ChunkRef& c : chunks) chunk_bytes += c.bytes->size();
     bytes += chunk_bytes;

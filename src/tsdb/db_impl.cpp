@@ -117,8 +117,10 @@ Status DBImpl::Init() {
   } else if (*version < kFormatVersion) {
     // v1 → v2 changes only the records new commits write: the replay above
     // read the old ones. v2 → v3 adds tombstones, which an older directory
-    // has none of. So raising the version is the whole migration (and keeps
-    // an older vigil, which cannot read type 3 records or tombstones, out).
+    // has none of. v3 → v4 stores new chunks packed; Gorilla ones still read.
+    // So raising the version is the whole migration (and keeps an older
+    // vigil, which cannot read type 3 records, tombstones or packed chunks,
+    // out).
     log::Info("migrating tsdb format", {{"path", path_}, {"from", static_cast<int64_t>(*version)},
                                         {"to", static_cast<int64_t>(kFormatVersion)}});
     VIGIL_RETURN_IF_ERROR(store_->SetFormatVersion(kFormatVersion));

@@ -33,7 +33,7 @@ struct StoreOptions {
   // Block compression of the chunks column family (see docs/format/tsdb.md
   // for the measurement behind the default).
   enum class Compression { kNone, kLz4, kZstd };
-  Compression chunk_compression = Compression::kNone;
+  Compression chunk_compression = Compression::kZstd;
 };
 
 // One series' chunks for a flush, oldest first; `labels` is set when the

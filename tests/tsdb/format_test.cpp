@@ -6,10 +6,13 @@
 
 #include <fstream>
 
+#include "chunk.h"
+#include "chunk_packed.h"
 #include "encoding.h"
 #include "store.h"
 #include "test_util.h"
 #include "vigil/base/metrics.h"
+#include "vigil/model/value.h"
 #include "vigil/tsdb/db.h"
 #include "wal.h"
 #include "wal_record.h"
@@ -181,6 +184,69 @@ TEST(FormatTest, AVersion1DirectoryReplaysItsRecordsAndIsRaised) {
   auto all = testutil::ReadAll(**db, 0, 10'000);
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all.begin()->second.size(), 3u);
+}
+
+// A directory of format 3 or older holds Gorilla chunks in RocksDB: after the
+// raise to 4 they still read bit-exact, next to the packed chunks that new
+// flushes write.
+TEST(FormatTest, OldGorillaChunksReadNextToNewPackedOnes) {
+  testutil::TempDir dir;
+  {
+    metrics::Registry r;
+    ASSERT_TRUE(DB::Open(dir.path(), TestOptions(&r)).ok());
+  }
+  Labels labels = Labels::FromStrings({"__name__", "old", "job", "v3"});
+  std::vector<testutil::Point> want;
+  {
+    StoreOptions so;
+    so.chunk_range_ms = 10'000;
+    Result<std::unique_ptr<Store>> store = Store::Open(dir.path() + "/rocksdb", so);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->SetFormatVersion(3).ok());
+    ChunkEncoder enc;
+    const double values[] = {1.5, -0.0, model::StaleNaN(), 2.25};
+    for (int i = 0; i < 4; ++i) {
+      enc.Append(1000 * (i + 1), values[i]);
+      want.push_back(testutil::P(1000 * (i + 1), values[i]));
+    }
+    FlushItem item;
+    item.ref = 7;
+    item.labels = &labels;
+    item.chunks.push_back(
+        ChunkRef{std::make_shared<const std::string>(enc.bytes()), enc.min_time(), enc.max_time()});
+    ASSERT_TRUE((*store)->Flush({item}).ok());
+  }
+  {
+    metrics::Registry r;
+    Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto app = (*db)->NewAppender();
+    // Nine samples: a full chunk of eight (max_samples_per_chunk), flushed.
+    for (int i = 0; i < 9; ++i) {
+      TimestampMs t = 5000 + 500 * i;
+      ASSERT_TRUE(app->Append(0, labels, t, 10.5 + i).ok());
+      want.push_back(testutil::P(t, 10.5 + i));
+    }
+    ASSERT_TRUE(app->Commit().ok());
+    ASSERT_TRUE((*db)->Flush().ok());
+  }
+  EXPECT_EQ(StoredVersion(dir.path()), std::optional<uint32_t>(kFormatVersion));
+  {
+    StoreOptions so;
+    so.chunk_range_ms = 10'000;
+    Result<std::unique_ptr<Store>> store = Store::Open(dir.path() + "/rocksdb", so);
+    ASSERT_TRUE(store.ok());
+    std::vector<bool> packed;
+    auto note = [&](const StoredChunk& c) { packed.push_back(IsEncodedChunk(c.bytes)); };
+    ASSERT_TRUE((*store)->ScanChunks(kMinTime, kMaxTime, note).ok());
+    EXPECT_EQ(packed, (std::vector<bool>{false, true}));
+  }
+  metrics::Registry r;
+  Result<std::unique_ptr<DB>> db = DB::Open(dir.path(), TestOptions(&r));
+  ASSERT_TRUE(db.ok());
+  auto all = testutil::ReadAll(**db, 0, 10'000);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all.begin()->second, want);
 }
 
 }  // namespace

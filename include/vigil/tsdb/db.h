@@ -24,7 +24,8 @@ namespace vigil::tsdb {
 //   1: the WAL plus RocksDB (series, postings, chunks, meta)
 //   2: as 1, with compact WAL batch records (type 3; type 1 still replays)
 //   3: as 2, with tombstones in meta (an older vigil would show deleted data)
-inline constexpr uint32_t kFormatVersion = 3;
+//   4: as 3, stored chunks packed when smaller (Gorilla ones still read)
+inline constexpr uint32_t kFormatVersion = 4;
 
 struct Options {
   // Where the self-metrics go; null: a registry private to the DB.
