@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace vigil::model {
 namespace {
@@ -51,6 +54,33 @@ TEST(Labels, CompareIsPrometheusOrder) {
   EXPECT_EQ(v[2].ToString(), "{a=\"2\"}");
   EXPECT_EQ(v[3].ToString(), "{b=\"0\"}");
   EXPECT_EQ(Compare(v[0], v[0]), 0);
+}
+
+// Compare starts at the first differing pair; check it against the plain
+// pairwise order on label sets that share prefixes, differ inside a length
+// varint (values over 127 bytes) or are prefixes of each other.
+TEST(Labels, CompareMatchesPairwiseOrder) {
+  std::mt19937 rng(3);
+  const std::vector<std::string> names = {"__name__", "a", "ab", "b", "job"};
+  const std::vector<std::string> values = {"x", "xy", "y", std::string(127, 'v'),
+                                           std::string(128, 'v'), std::string(300, 'v')};
+  std::vector<std::vector<std::pair<std::string, std::string>>> sets;
+  for (int i = 0; i < 300; ++i) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const std::string& name : names) {
+      if (rng() % 3 != 0) pairs.emplace_back(name, values[rng() % values.size()]);
+    }
+    sets.push_back(pairs);
+  }
+  std::vector<Labels> labels;
+  for (const auto& pairs : sets) labels.push_back(Labels::FromPairs(pairs));
+  for (size_t i = 0; i < sets.size(); ++i) {
+    for (size_t j = 0; j < sets.size(); ++j) {
+      int want = sets[i] < sets[j] ? -1 : (sets[j] < sets[i] ? 1 : 0);
+      ASSERT_EQ(Compare(labels[i], labels[j]), want)
+          << labels[i].ToString() << " vs " << labels[j].ToString();
+    }
+  }
 }
 
 TEST(Labels, ToString) {
