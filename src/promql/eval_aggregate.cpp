@@ -1,27 +1,21 @@
-// Aggregations (sum, avg, count, min, max, group, stddev, stdvar, topk,
-// bottomk, count_values, quantile) with by/without, as Prometheus 2.42's
-// aggregation(): groups in order of first appearance, its float behaviour
-// for avg and stddev, and Go's heap for topk/bottomk ties.
+// Aggregations with by/without, as Prometheus 2.42's aggregation(): groups
+// in order of first appearance, and Go's heap for topk/bottomk ties. The
+// folding ones (sum, avg, count, ...: aggregate_accumulator.h) run over all
+// steps at once (eval_aggregate_fold.cpp); topk, bottomk, quantile and
+// count_values, which need each step's whole vector, run step by step here.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
 
+#include "aggregate_accumulator.h"
+#include "aggregate_grouping.h"
 #include "evaluator.h"
 #include "go_sort.h"
 #include "math_util.h"
 
 namespace vigil::promql::internal {
-namespace {
-
-struct Group {
-  model::Labels labels;
-  double value = 0;
-  double mean = 0;
-  double count = 0;
-  std::vector<Sample> heap;  // topk/bottomk/quantile
-};
 
 std::string GroupingKey(const model::Labels& l, const std::vector<std::string>& grouping,
                         bool without) {
@@ -53,6 +47,15 @@ model::Labels GroupLabels(const model::Labels& l, const std::vector<std::string>
   }
   return b.Build();
 }
+
+namespace {
+
+// A group of topk, bottomk, quantile (heap) or count_values (acc) at one step.
+struct Group {
+  model::Labels labels;
+  Accumulator acc;
+  std::vector<Sample> heap;
+};
 
 bool TopLess(const Sample& a, const Sample& b) { return std::isnan(a.v) || a.v < b.v; }
 bool BottomLess(const Sample& a, const Sample& b) { return std::isnan(a.v) || a.v > b.v; }
@@ -135,61 +138,19 @@ Status Evaluator::AggregateStep(const AggregateExpr& e, LabelCache* cache,
     if (inserted) {
       Group g;
       g.labels = group->second;
-      g.value = s.v;
-      g.mean = s.v;
-      g.count = 1;
-      switch (e.op) {
-        case AggregateOp::kStddev:
-        case AggregateOp::kStdvar:
-          g.value = 0;
-          break;
-        case AggregateOp::kTopk:
-        case AggregateOp::kBottomk:
-        case AggregateOp::kQuantile:
-          g.heap.push_back({s.labels, 0, s.v});
-          break;
-        case AggregateOp::kGroup:
-          g.value = 1;
-          break;
-        default:
-          break;
+      if (e.op == AggregateOp::kCountValues) {
+        g.acc.Add(e.op, s.v);
+      } else {
+        g.heap.push_back({s.labels, 0, s.v});
       }
       groups.push_back(std::move(g));
       continue;
     }
     Group& g = groups[it->second];
     switch (e.op) {
-      case AggregateOp::kSum:
-        g.value += s.v;
-        break;
-      case AggregateOp::kAvg:
-        g.count++;
-        if (std::isinf(g.mean)) {
-          if (std::isinf(s.v) && (g.mean > 0) == (s.v > 0)) break;
-          if (!std::isinf(s.v) && !std::isnan(s.v)) break;
-        }
-        g.mean += s.v / g.count - g.mean / g.count;
-        break;
-      case AggregateOp::kGroup:
-        break;
-      case AggregateOp::kMax:
-        if (g.value < s.v || std::isnan(g.value)) g.value = s.v;
-        break;
-      case AggregateOp::kMin:
-        if (g.value > s.v || std::isnan(g.value)) g.value = s.v;
-        break;
-      case AggregateOp::kCount:
       case AggregateOp::kCountValues:
-        g.count++;
+        g.acc.Add(e.op, s.v);
         break;
-      case AggregateOp::kStddev:
-      case AggregateOp::kStdvar: {
-        g.count++;
-        double delta = s.v - g.mean;
-        g.mean += delta / g.count;
-        g.value += delta * (s.v - g.mean);
-        break;
-      }
       case AggregateOp::kTopk:
         if (static_cast<int64_t>(g.heap.size()) < k || g.heap[0].v < s.v ||
             std::isnan(g.heap[0].v)) {
@@ -216,7 +177,7 @@ Status Evaluator::AggregateStep(const AggregateExpr& e, LabelCache* cache,
           GoHeapPush(g.heap, Sample{s.labels, 0, s.v}, BottomLess);
         }
         break;
-      case AggregateOp::kQuantile:
+      default:  // quantile
         g.heap.push_back({s.labels, 0, s.v});
         break;
     }
@@ -224,19 +185,6 @@ Status Evaluator::AggregateStep(const AggregateExpr& e, LabelCache* cache,
   TimestampMs ts = StepTime(step);
   for (Group& g : groups) {
     switch (e.op) {
-      case AggregateOp::kAvg:
-        g.value = g.mean;
-        break;
-      case AggregateOp::kCount:
-      case AggregateOp::kCountValues:
-        g.value = g.count;
-        break;
-      case AggregateOp::kStdvar:
-        g.value = g.value / g.count;
-        break;
-      case AggregateOp::kStddev:
-        g.value = std::sqrt(g.value / g.count);
-        break;
       case AggregateOp::kTopk:
       case AggregateOp::kBottomk: {
         auto less = e.op == AggregateOp::kTopk ? TopLess : BottomLess;
@@ -244,24 +192,25 @@ Status Evaluator::AggregateStep(const AggregateExpr& e, LabelCache* cache,
           GoSort(g.heap, [&](const Sample& a, const Sample& b) { return less(b, a); });
         }
         for (Sample& s : g.heap) out->push_back({std::move(s.labels), ts, s.v});
-        continue;
+        break;
       }
       case AggregateOp::kQuantile: {
         std::vector<double> values;
         values.reserve(g.heap.size());
         for (const Sample& s : g.heap) values.push_back(s.v);
-        g.value = Quantile(q, values);
+        out->push_back({std::move(g.labels), ts, Quantile(q, values)});
         break;
       }
-      default:
+      default:  // count_values
+        out->push_back({std::move(g.labels), ts, g.acc.Result(e.op)});
         break;
     }
-    out->push_back({std::move(g.labels), ts, g.value});
   }
   return Status::Ok();
 }
 
 Result<Matrix> Evaluator::EvalAggregate(const AggregateExpr& e) {
+  if (IsFoldingAggregation(e.op)) return EvalFoldingAggregate(e);
   const Expr* param = e.param.get();
   if (param != nullptr && param->type() == ValueType::kString) param = nullptr;
   const Expr* args[] = {param, e.expr.get()};

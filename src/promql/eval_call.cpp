@@ -133,6 +133,10 @@ Result<Matrix> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
     VIGIL_RETURN_IF_ERROR(CheckInterrupt());
     Series r;
     size_t lo = 0, hi = 0;
+    bool never_decreases = true;
+    for (size_t i = 1; i < s.points.size() && never_decreases; ++i) {
+      never_decreases = !(s.points[i].v < s.points[i - 1].v);
+    }
     for (size_t step = 0; step < steps; ++step) {
       // Long windows over many steps make one series slow; stay interruptible.
       if ((step & 1023) == 1023) VIGIL_RETURN_IF_ERROR(CheckInterrupt());
@@ -148,6 +152,7 @@ Result<Matrix> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
       a.range_end = maxt;
       a.range_ms = range_ms;
       a.scalars = scalars;
+      a.never_decreases = never_decreases;
       VIGIL_ASSIGN_OR_RETURN(std::optional<double> v, fn(a));
       if (v.has_value()) r.points.push_back({a.ts, *v});
     }

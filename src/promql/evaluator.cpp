@@ -66,7 +66,7 @@ Status Evaluator::AddSamples(int64_t n) {
   return Status::Ok();
 }
 
-static int64_t CountPoints(const Matrix& m) {
+int64_t CountPoints(const Matrix& m) {
   int64_t n = 0;
   for (const Series& s : m) n += static_cast<int64_t>(s.points.size());
   return n;
@@ -194,10 +194,13 @@ Result<Matrix> Evaluator::LoadSeries(const VectorSelector& vs, TimestampMs mint,
   std::unique_ptr<tsdb::SeriesSet> set = ctx_->querier->Select(true, &hints, vs.matchers);
   Matrix out;
   int64_t loaded = 0;
+  size_t last_size = 0;
   while (set->Next()) {
     const tsdb::Series& series = set->At();
     Series s;
     s.labels = series.labels();
+    // Series of one selector mostly hold as many samples as each other.
+    s.points.reserve(last_size);
     std::unique_ptr<tsdb::SampleIterator> it = series.Iterator();
     bool ok = it->Seek(mint);
     while (ok && it->AtT() <= maxt) {
@@ -206,6 +209,7 @@ Result<Matrix> Evaluator::LoadSeries(const VectorSelector& vs, TimestampMs mint,
       ok = it->Next();
     }
     VIGIL_RETURN_IF_ERROR(it->status());
+    last_size = s.points.size();
     loaded += static_cast<int64_t>(s.points.size());
     ctx_->total_samples += static_cast<int64_t>(s.points.size());
     out.push_back(std::move(s));

@@ -70,6 +70,9 @@ class Evaluator {
 
   size_t NumSteps() const { return static_cast<size_t>((end_ - start_) / interval_) + 1; }
   TimestampMs StepTime(size_t i) const { return start_ + static_cast<int64_t>(i) * interval_; }
+  // The step of `t`. Precondition: t is a step time (as every point of an
+  // instant vector's matrix is).
+  size_t StepOf(TimestampMs t) const { return static_cast<size_t>((t - start_) / interval_); }
 
   // Limits: call often. Fails on timeout or cancellation.
   Status CheckInterrupt() const;
@@ -97,6 +100,7 @@ class Evaluator {
   Result<Matrix> EvalUnary(const UnaryExpr& e);
   Result<Matrix> EvalBinary(const BinaryExpr& e);
   Result<Matrix> EvalAggregate(const AggregateExpr& e);
+  Result<Matrix> EvalFoldingAggregate(const AggregateExpr& e);
   Result<Matrix> EvalCall(const Call& e);
   Result<Matrix> EvalRangeCall(const Call& e, size_t matrix_arg);
 
@@ -112,6 +116,8 @@ class Evaluator {
   int64_t interval_;
 };
 
+// The number of points in `m`.
+int64_t CountPoints(const Matrix& m);
 // Removes __name__.
 model::Labels DropMetricName(const model::Labels& l);
 // True when two elements of `v` have the same labels.

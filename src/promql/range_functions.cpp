@@ -20,7 +20,7 @@ Out ExtrapolatedRate(const RangeArgs& a, bool is_counter, bool is_rate) {
   const auto& p = a.points;
   if (p.size() < 2) return std::optional<double>();
   double result = p.back().v - p.front().v;
-  if (is_counter) {
+  if (is_counter && !a.never_decreases) {
     double prev = p.front().v;
     for (size_t i = 1; i < p.size(); ++i) {
       if (p[i].v < prev) result += prev;

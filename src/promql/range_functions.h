@@ -20,6 +20,9 @@ struct RangeArgs {
   TimestampMs range_end = 0;      // ts - offset
   int64_t range_ms = 0;
   std::span<const double> scalars;  // the scalar arguments at this step
+  // True when no point of the whole series is below the one before it, so
+  // counter functions need not look for resets in the window.
+  bool never_decreases = false;
 };
 
 // The value for this window, nothing, or an error (bad holt_winters factors).
