@@ -1,6 +1,8 @@
 // HttpScraper: fetches one target's exposition over HTTP or HTTPS
 // (Boost.Beast), with a whole-request deadline, a body size limit, gzip
-// decoding and the target's TLS settings. Beast stays in the .cpp.
+// decoding and the target's TLS settings. A plain-HTTP connection is kept
+// open for the next request when the response allows it (keep-alive), as
+// Prometheus's client does. Beast stays in the .cpp.
 // Thread-safety: one request at a time per HttpScraper; the callback runs on
 // the event loop.
 #pragma once
@@ -57,7 +59,8 @@ class HttpScraper {
 
  private:
   struct Call;
-  boost::asio::io_context& io_;
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
   std::shared_ptr<TlsContext> tls_;
   std::string server_name_;
   bool verify_;
