@@ -74,7 +74,40 @@ struct Wal::File {
 Wal::Wal(std::string dir, WalOptions options, MetricsSet* metrics, Head* head)
     : dir_(std::move(dir)), options_(options), metrics_(metrics), head_(head) {}
 
-Wal::~Wal() = default;
+Wal::~Wal() {
+  if (syncer_.joinable()) {
+    {
+      std::lock_guard lock(syncer_mu_);
+      stopping_ = true;
+    }
+    syncer_cv_.notify_all();
+    syncer_.join();
+  }
+  // A clean close leaves nothing unsynced.
+  uint64_t seq = 0;
+  {
+    std::lock_guard lock(mu_);
+    seq = seq_;
+  }
+  if (options_.sync && !broken_.load()) (void)Sync(seq);
+}
+
+void Wal::SyncLoop() {
+  std::unique_lock lock(syncer_mu_);
+  while (!stopping_) {
+    syncer_cv_.wait_for(lock, std::chrono::milliseconds(options_.sync_interval_ms));
+    if (stopping_) break;
+    lock.unlock();
+    uint64_t seq = 0;
+    {
+      std::lock_guard wal_lock(mu_);
+      seq = seq_;
+    }
+    // A failure marks the WAL broken (Sync logs it): later commits fail.
+    if (!broken_.load()) (void)Sync(seq);
+    lock.lock();
+  }
+}
 
 Result<std::unique_ptr<Wal>> Wal::Open(const std::string& dir, WalOptions options,
                                        MetricsSet* metrics, Head* head) {
@@ -83,6 +116,9 @@ Result<std::unique_ptr<Wal>> Wal::Open(const std::string& dir, WalOptions option
   VIGIL_RETURN_IF_ERROR(wal->Replay());
   std::lock_guard lock(wal->mu_);
   VIGIL_RETURN_IF_ERROR(wal->OpenSegment(wal->segment_index_ + 1));
+  if (options.sync && options.sync_interval_ms > 0) {
+    wal->syncer_ = std::thread([w = wal.get()] { w->SyncLoop(); });
+  }
   return wal;
 }
 
@@ -277,7 +313,7 @@ CommitLog::Outcome Wal::Log(const Batch& batch) {
       synced_seq_ = std::max(synced_seq_, seq_);  // the old segment was synced
     }
   }
-  out.status = Sync(out.seq);
+  if (options_.sync_interval_ms == 0) out.status = Sync(out.seq);
   return out;
 }
 

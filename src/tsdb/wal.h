@@ -1,8 +1,13 @@
 // The write-ahead log: every committed batch (its new series and its samples)
-// as one CRC-checked record appended to numbered segment files, made durable
-// with fdatasync before Commit returns (concurrent commits share one fsync:
-// group commit). A checkpoint writes the head's unpersisted state to one file
-// and deletes the segments it covers, so replay stays bounded.
+// as one CRC-checked record appended to numbered segment files. Commit returns
+// once the record is written to the file (write(2)): the page cache survives
+// a kill -9 of the process, so no returned commit is lost then. Against power
+// loss the segment is fdatasync'ed by a background thread every
+// `sync_interval_ms` and when it is full, as Prometheus syncs its WAL only per
+// segment; `sync_interval_ms` 0 syncs every commit instead (concurrent commits
+// share one fsync: group commit). A checkpoint writes the head's unpersisted
+// state to one file and deletes the segments it covers, so replay stays
+// bounded.
 //
 // On open, the checkpoint and then the newer segments are replayed into the
 // head. A torn or corrupted record ends the replay: the segment is cut at the
@@ -18,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "head.h"
 #include "head_appender.h"
@@ -26,8 +32,11 @@
 namespace vigil::tsdb {
 
 struct WalOptions {
-  bool sync = true;                          // fdatasync on every commit (group commit)
+  bool sync = true;                          // false: never fdatasync (throwaway data)
   uint64_t segment_bytes = 32 * 1024 * 1024;  // a new segment after this many bytes
+  // The most a power loss can take back, in ms of commits; 0: none (an
+  // fdatasync per commit).
+  int64_t sync_interval_ms = 1000;
 };
 
 class Wal final : public CommitLog {
@@ -55,6 +64,7 @@ class Wal final : public CommitLog {
   Status ApplyRecord(std::string_view payload);
   Status OpenSegment(uint64_t index);  // caller holds mu_ (or is Open)
   Status Sync(uint64_t seq);
+  void SyncLoop();  // the background syncer, when sync_interval_ms > 0
 
   const std::string dir_;
   const WalOptions options_;
@@ -71,6 +81,11 @@ class Wal final : public CommitLog {
   std::condition_variable sync_cv_;
   uint64_t synced_seq_ = 0;  // guarded by sync_mu_
   bool syncing_ = false;     // guarded by sync_mu_
+
+  std::mutex syncer_mu_;
+  std::condition_variable syncer_cv_;
+  bool stopping_ = false;  // guarded by syncer_mu_
+  std::thread syncer_;
 
   std::atomic<uint64_t> size_bytes_{0};
   std::atomic<uint64_t> since_checkpoint_{0};

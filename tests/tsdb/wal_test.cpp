@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "encoding.h"
 #include "test_util.h"
@@ -173,6 +174,75 @@ TEST(WalTest, CorruptionInAnOlderSegmentDropsTheNewerOnes) {
   if (segs.size() > 3) {
     EXPECT_FALSE(fs::exists(segs[3]));
   }
+}
+
+// Bytes in the WAL directory's files.
+uintmax_t WalBytes(const std::string& wal_dir) {
+  uintmax_t n = 0;
+  for (const auto& e : fs::directory_iterator(wal_dir)) n += e.file_size();
+  return n;
+}
+
+// fsyncs of the WAL so far (the fsync duration histogram's count).
+uint64_t FsyncCount(const MetricsSet& m) { return m.wal_fsync.CumulativeCounts().back(); }
+
+// One sample per commit; the segment being written.
+struct WalFixture {
+  explicit WalFixture(int64_t sync_interval_ms)
+      : metrics(registry), head(HeadOptions{}, &metrics) {
+    auto opened = Wal::Open(dir.path() + "/wal", WalOptions{true, 32 << 20, sync_interval_ms},
+                            &metrics, &head);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    if (opened.ok()) wal = std::move(*opened);
+  }
+  void Commit(int b) {
+    HeadAppender app(&head, wal.get());
+    ASSERT_TRUE(app.Append(0, Labels::FromStrings({"__name__", "m"}), b * 1000, b).ok());
+    ASSERT_TRUE(app.Commit().ok());
+  }
+  testutil::TempDir dir;
+  metrics::Registry registry;
+  MetricsSet metrics;
+  Head head;
+  std::unique_ptr<Wal> wal;
+};
+
+TEST(WalTest, CommitIsWrittenAtOnceAndSyncedLater) {
+  WalFixture f(3'600'000);
+  ASSERT_NE(f.wal, nullptr);
+  const uint64_t before = FsyncCount(f.metrics);
+  for (int b = 0; b < 20; ++b) {
+    uintmax_t size = WalBytes(f.dir.path() + "/wal");
+    f.Commit(b);
+    // In the file (the page cache survives kill -9) when Commit returns.
+    EXPECT_GT(WalBytes(f.dir.path() + "/wal"), size) << "commit " << b;
+  }
+  EXPECT_EQ(FsyncCount(f.metrics), before);  // no fsync per commit
+  f.wal.reset();  // a clean close syncs what is left
+  EXPECT_EQ(FsyncCount(f.metrics), before + 1);
+}
+
+TEST(WalTest, BackgroundSyncerSyncsWithinItsInterval) {
+  WalFixture f(20);
+  ASSERT_NE(f.wal, nullptr);
+  const uint64_t before = FsyncCount(f.metrics);
+  f.Commit(0);
+  for (int i = 0; i < 500 && FsyncCount(f.metrics) == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(FsyncCount(f.metrics), before);
+  // Nothing new written: the syncer does not fsync again.
+  const uint64_t synced = FsyncCount(f.metrics);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(FsyncCount(f.metrics), synced);
+}
+
+TEST(WalTest, ZeroSyncIntervalSyncsEveryCommit) {
+  WalFixture f(0);
+  ASSERT_NE(f.wal, nullptr);
+  const uint64_t before = FsyncCount(f.metrics);
+  for (int b = 0; b < 5; ++b) f.Commit(b);
+  EXPECT_EQ(FsyncCount(f.metrics), before + 5);
 }
 
 }  // namespace
