@@ -8,13 +8,77 @@
 
 namespace vigil::scrape {
 
-SeriesCache::Entry* SeriesCache::Find(std::string_view series) {
-  auto it = entries_.find(series);
-  return it == entries_.end() ? nullptr : &it->second;
+void SeriesCache::BeginIteration() {
+  ++iter_;
+  lines_.swap(prev_lines_);
+  lines_.clear();
+}
+
+SeriesCache::Entry* SeriesCache::Next(std::string_view series) {
+  const size_t line = lines_.size();
+  uint32_t slot = 0;
+  if (line < prev_lines_.size() && slots_[prev_lines_[line]].text == series) {
+    slot = prev_lines_[line];
+  } else {
+    auto it = by_text_.find(series);
+    if (it == by_text_.end()) return nullptr;
+    slot = it->second;
+  }
+  lines_.push_back(slot);
+  return &slots_[slot].entry;
+}
+
+tsdb::SeriesRef SeriesCache::RefAhead(size_t ahead) const {
+  const size_t line = lines_.size() + ahead;
+  if (line >= prev_lines_.size()) return 0;
+  const Slot& slot = slots_[prev_lines_[line]];
+  // Its text is compared when that line comes: fetch it too.
+  __builtin_prefetch(slot.text.data());
+  return slot.entry.ref;
 }
 
 SeriesCache::Entry* SeriesCache::Insert(std::string_view series, Entry entry) {
-  return &entries_.insert_or_assign(std::string(series), std::move(entry)).first->second;
+  auto it = by_text_.find(series);
+  uint32_t slot = 0;
+  if (it != by_text_.end()) {
+    slot = it->second;  // a caller that did not look it up first: replace it
+  } else {
+    if (!free_slots_.empty()) {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    // A series text is never empty: it holds at least the metric name.
+    slots_[slot].text = texts_.Add(series);
+    by_text_.emplace(slots_[slot].text, slot);
+  }
+  slots_[slot].entry = std::move(entry);
+  lines_.push_back(slot);
+  return &slots_[slot].entry;
+}
+
+void SeriesCache::Forget(uint32_t slot) {
+  by_text_.erase(slots_[slot].text);
+  dead_text_bytes_ += slots_[slot].text.size();
+  slots_[slot] = Slot{};
+  free_slots_.push_back(slot);
+}
+
+void SeriesCache::CompactTexts() {
+  // Copies the live texts to a fresh arena once most of it is dead (churn).
+  if (dead_text_bytes_ < 64 * 1024 || dead_text_bytes_ * 2 < texts_.bytes()) return;
+  TextArena fresh;
+  by_text_.clear();
+  for (uint32_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
+    if (slot.text.empty()) continue;
+    slot.text = fresh.Add(slot.text);
+    by_text_.emplace(slot.text, i);
+  }
+  texts_ = std::move(fresh);
+  dead_text_bytes_ = 0;
 }
 
 model::Labels AttachTargetLabels(const model::Labels& sample, const model::Labels& target,
@@ -112,6 +176,10 @@ void RecordMetadata(const expfmt::Parser& parser, expfmt::Parser::Entry entry,
 
 }  // namespace
 
+// How far ahead AppendScrape prefetches: enough lines to cover a memory
+// access, few enough that the data is still cached when its line comes.
+constexpr size_t kPrefetchLines = 4;
+
 AppendStats AppendScrape(std::string_view body, expfmt::Format format, const AppendContext& ctx,
                          SeriesCache* cache, tsdb::Appender* app) {
   const config::ScrapeConfig& cfg = *ctx.config;
@@ -141,7 +209,12 @@ AppendStats AppendScrape(std::string_view body, expfmt::Format format, const App
     if (cfg.honor_timestamps && explicit_ts) t = *explicit_ts;
 
     std::string_view raw = parser->Series();
-    SeriesCache::Entry* e = cache->Find(raw);
+    // Appending touches series that are cold by now (a scrape ago): start
+    // fetching the one a few lines down, assuming the last scrape's order.
+    if (tsdb::SeriesRef ahead = cache->RefAhead(kPrefetchLines); ahead != 0) {
+      app->Prefetch(ahead);
+    }
+    SeriesCache::Entry* e = cache->Next(raw);
     bool is_new = false;
     if (e == nullptr) {
       parser->Labels(&parsed);

@@ -4,8 +4,12 @@
 // scrapeLoop.append.
 //
 // The SeriesCache maps the raw `name{labels}` bytes of a sample line to its
-// final labels and storage ref, so a series seen before costs one hash lookup
-// and no label parsing.
+// final labels and storage ref, so a series seen before costs no label
+// parsing. A target exposes its series in the same order scrape after scrape,
+// so each line is first compared with the series of the same line of the
+// previous scrape, and only looked up by hash when that differs. Entries and
+// their texts are kept in first-seen order (a vector, a text arena), so a
+// scrape reads them in memory order instead of chasing hash nodes.
 // Thread-safety: a SeriesCache belongs to one scrape loop and is used by one
 // thread at a time.
 #pragma once
@@ -20,6 +24,7 @@
 #include "vigil/expfmt/parser.h"
 #include "vigil/model/labels.h"
 #include "vigil/scrape/target.h"
+#include "text_arena.h"
 #include "vigil/tsdb/appender.h"
 
 namespace vigil::scrape {
@@ -36,10 +41,17 @@ class SeriesCache {
   };
 
   // Starts iteration `iter` (1, 2, ...).
-  void BeginIteration() { ++iter_; }
+  void BeginIteration();
   uint64_t iteration() const { return iter_; }
 
-  Entry* Find(std::string_view series);
+  // The entry of the series text of the body's next sample line (call once
+  // per sample line, in body order); null when unknown, and the caller then
+  // Inserts it. Pointers stay valid until the next Insert.
+  Entry* Next(std::string_view series);
+  // The ref the series `ahead` lines below the current one had in the
+  // previous scrape (0 when unknown): what Append will likely get soon.
+  tsdb::SeriesRef RefAhead(size_t ahead) const;
+  // Adds the entry of the line the last Next call did not find.
   Entry* Insert(std::string_view series, Entry entry);
 
   // Ends the iteration. `ok`: the scrape was appended. Calls stale(labels)
@@ -52,14 +64,29 @@ class SeriesCache {
   template <typename Fn>
   void ForEachLive(Fn&& fn) const;
 
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return by_text_.size(); }
 
  private:
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+  struct Slot {
+    Entry entry;
+    std::string_view text;  // its series text, in texts_; empty when the slot is free
+  };
+  void Forget(uint32_t slot);
+  void CompactTexts();
+
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  TextArena texts_;
+  size_t dead_text_bytes_ = 0;  // texts_ bytes of forgotten entries
+  std::unordered_map<std::string_view, uint32_t, Hash> by_text_;  // text → slot
+  // The slot of each sample line of this scrape so far, and of the previous
+  // scrape: only ever the iteration just before, whose entries EndIteration
+  // cannot have forgotten.
+  std::vector<uint32_t> lines_, prev_lines_;
   uint64_t iter_ = 0;
 };
 
@@ -132,8 +159,10 @@ model::Labels AttachTargetLabels(const model::Labels& sample, const model::Label
 
 template <typename Fn>
 void SeriesCache::EndIteration(bool ok, Fn&& stale) {
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    Entry& e = it->second;
+  for (uint32_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
+    if (slot.text.empty()) continue;
+    Entry& e = slot.entry;
     bool seen_now = ok && e.seen_iter == iter_;
     if (!e.dropped && e.last_ok_iter == iter_ - 1 && e.last_ok_iter != 0 && !seen_now &&
         e.tracked) {
@@ -141,18 +170,19 @@ void SeriesCache::EndIteration(bool ok, Fn&& stale) {
     }
     if (seen_now) e.last_ok_iter = iter_;
     // Forget series unseen for a while so a churning target cannot grow the cache.
-    if (std::max(e.seen_iter, e.last_ok_iter) + 10 < iter_) {
-      it = entries_.erase(it);
-    } else {
-      ++it;
-    }
+    if (std::max(e.seen_iter, e.last_ok_iter) + 10 < iter_) Forget(i);
   }
+  CompactTexts();
 }
 
 template <typename Fn>
 void SeriesCache::ForEachLive(Fn&& fn) const {
-  for (const auto& [raw, e] : entries_) {
-    if (!e.dropped && e.tracked && e.last_ok_iter == iter_ && iter_ != 0) fn(e.labels);
+  for (const Slot& slot : slots_) {
+    const Entry& e = slot.entry;
+    if (!slot.text.empty() && !e.dropped && e.tracked && e.last_ok_iter == iter_ &&
+        iter_ != 0) {
+      fn(e.labels);
+    }
   }
 }
 

@@ -102,35 +102,45 @@ std::vector<ChunkRef> Head::Snapshot(MemSeries* s, TimestampMs mint, TimestampMs
 
 uint64_t Head::NextSeq() { return next_seq_.fetch_add(1) + 1; }
 
-Head::AppendOutcome Head::AppendCommitted(MemSeries* s, TimestampMs t, double v) {
+Head::AppendOutcome Head::AppendLocked(MemSeries* s, TimestampMs t, double v, bool* cut) {
   uint64_t bits = std::bit_cast<uint64_t>(v);
+  AppendOutcome outcome = Check(*s, t, bits);
+  if (outcome != AppendOutcome::kAppended) return outcome;
+  bool need_cut = s->open == nullptr;
+  if (!need_cut && s->open->num_samples() > 0) {
+    need_cut = s->open->num_samples() >= options_.max_samples_per_chunk ||
+               s->open->num_samples() >= kMaxChunkSamples ||
+               FloorDiv(t, options_.chunk_range_ms) !=
+                   FloorDiv(s->open->min_time(), options_.chunk_range_ms);
+  }
+  if (need_cut) {
+    *cut = s->open != nullptr;
+    CutChunk(s);
+  }
+  s->open->Append(t, v);
+  s->max_t = t;
+  s->last_v_bits = bits;
+  return outcome;
+}
+
+void Head::RaiseNewest(TimestampMs t) {
+  TimestampMs newest = newest_.load(std::memory_order_relaxed);
+  while (t > newest && !newest_.compare_exchange_weak(newest, t)) {
+  }
+}
+
+Head::AppendOutcome Head::AppendCommitted(MemSeries* s, TimestampMs t, double v) {
   bool cut = false;
   AppendOutcome outcome;
   {
     std::lock_guard lock(s->mu);
-    outcome = Check(*s, t, bits);
-    if (outcome == AppendOutcome::kAppended) {
-      bool need_cut = s->open == nullptr;
-      if (!need_cut && s->open->num_samples() > 0) {
-        need_cut = s->open->num_samples() >= options_.max_samples_per_chunk ||
-                   s->open->num_samples() >= kMaxChunkSamples ||
-                   FloorDiv(t, options_.chunk_range_ms) !=
-                       FloorDiv(s->open->min_time(), options_.chunk_range_ms);
-      }
-      if (need_cut) {
-        cut = s->open != nullptr;
-        CutChunk(s);
-      }
-      s->open->Append(t, v);
-      s->max_t = t;
-      TimestampMs newest = newest_.load(std::memory_order_relaxed);
-      while (t > newest && !newest_.compare_exchange_weak(newest, t)) {
-      }
-      s->last_v_bits = bits;
-    }
+    outcome = AppendLocked(s, t, v, &cut);
   }
   switch (outcome) {
-    case AppendOutcome::kAppended: metrics_->samples_appended.Inc(); break;
+    case AppendOutcome::kAppended:
+      metrics_->samples_appended.Inc();
+      RaiseNewest(t);
+      break;
     case AppendOutcome::kOutOfOrder: metrics_->out_of_order.Inc(); break;
     case AppendOutcome::kDuplicate: metrics_->duplicate.Inc(); break;
     case AppendOutcome::kIgnored: break;
@@ -176,15 +186,49 @@ void Head::ApplyInOrder(uint64_t seq, const Batch& batch, bool apply) {
     std::unique_lock lock(seq_mu_);
     seq_cv_.wait(lock, [&] { return applied_seq_ + 1 >= seq; });
   }
-  if (apply) {
-    std::shared_lock vis(visibility_mu_);
-    for (const PendingSample& p : batch.samples) AppendCommitted(p.series, p.t, p.v);
-  }
+  if (apply) ApplyBatch(batch);
   {
     std::lock_guard lock(seq_mu_);
     if (seq > applied_seq_) applied_seq_ = seq;
   }
   seq_cv_.notify_all();
+}
+
+void Head::ApplyBatch(const Batch& batch) {
+  // A batch holds one sample per series of a scrape, and those series were
+  // last touched a scrape ago: fetching each a few samples ahead hides most
+  // of the cache misses. Metrics and the newest time are updated once.
+  constexpr size_t kPrefetchAhead = 8;
+  const size_t n = batch.samples.size();
+  uint64_t appended = 0, out_of_order = 0, duplicate = 0;
+  TimestampMs newest = kMinTime;
+  std::shared_lock vis(visibility_mu_);
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) __builtin_prefetch(batch.samples[i + kPrefetchAhead].series, 1);
+    const PendingSample& p = batch.samples[i];
+    bool cut = false;
+    AppendOutcome outcome;
+    {
+      std::lock_guard lock(p.series->mu);
+      outcome = AppendLocked(p.series, p.t, p.v, &cut);
+    }
+    switch (outcome) {
+      case AppendOutcome::kAppended:
+        ++appended;
+        newest = std::max(newest, p.t);
+        break;
+      case AppendOutcome::kOutOfOrder: ++out_of_order; break;
+      case AppendOutcome::kDuplicate: ++duplicate; break;
+      case AppendOutcome::kIgnored: break;
+    }
+    if (cut) MarkDirty(p.series);
+  }
+  if (appended > 0) {
+    metrics_->samples_appended.Inc(static_cast<double>(appended));
+    RaiseNewest(newest);
+  }
+  if (out_of_order > 0) metrics_->out_of_order.Inc(static_cast<double>(out_of_order));
+  if (duplicate > 0) metrics_->duplicate.Inc(static_cast<double>(duplicate));
 }
 
 void Head::ReplaySample(MemSeries* s, TimestampMs t, double v) {
@@ -274,7 +318,7 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
     std::lock_guard lock(s->mu);
     bool empty = s->closed.empty() && (s->open == nullptr || s->open->num_samples() == 0);
     bool persisted_left = s->persisted_max_t != kMinTime && s->persisted_max_t >= persisted_floor;
-    if (!empty || persisted_left || s->in_batches > 0 || s->removed) continue;
+    if (!empty || persisted_left || s->in_batches.load() > 0 || s->removed) continue;
     s->removed = true;
     auto& list = hs.by_hash[hash];
     std::erase(list, s);

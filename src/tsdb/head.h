@@ -68,7 +68,10 @@ class MemSeries {
   TimestampMs pending_t = 0;
   uint64_t pending_v_bits = 0;
 
-  int in_batches = 0;  // guarded by mu; open appender batches holding this series
+  // Open appender batches holding this series: raised under mu (so
+  // RemoveEmpty, which reads it under mu, never misses a holder), lowered
+  // without it when a batch ends.
+  std::atomic<int> in_batches{0};
   bool removed = false;  // guarded by mu; no longer in the head's maps
 
   std::atomic<bool> logged{false};     // its series record is in the WAL
@@ -200,8 +203,13 @@ class Head {
     mutable std::mutex mu;
     std::unordered_map<uint64_t, std::vector<MemSeries*>> by_hash;  // guarded by mu
   };
-    MemSeries* Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash);
+  MemSeries* Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash);
   void CutChunk(MemSeries* s);  // caller holds s->mu
+  // Appends a sample without counting it; *cut is set when a full chunk was
+  // closed (caller holds s->mu, and calls MarkDirty after releasing it).
+  AppendOutcome AppendLocked(MemSeries* s, TimestampMs t, double v, bool* cut);
+  void ApplyBatch(const Batch& batch);
+  void RaiseNewest(TimestampMs t);
 
   const HeadOptions options_;
   MetricsSet* metrics_;

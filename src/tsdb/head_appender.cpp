@@ -14,10 +14,7 @@ HeadAppender::HeadAppender(Head* head, CommitLog* log) : head_(head), log_(log) 
 HeadAppender::~HeadAppender() { EndBatch(); }
 
 void HeadAppender::EndBatch() {
-  for (MemSeries* s : touched_) {
-    std::lock_guard lock(s->mu);
-    --s->in_batches;
-  }
+  for (MemSeries* s : touched_) s->in_batches.fetch_sub(1);
   touched_.clear();
   if (epoch_ != 0) head_->Unpin(epoch_);
   epoch_ = 0;
@@ -75,6 +72,8 @@ Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const model::Labels& label
         break;
     }
     if (s->pending_token != token_) {
+      // Commit appends to the open chunk: start fetching it now.
+      if (s->open != nullptr) __builtin_prefetch(s->open.get(), 1);
       s->pending_token = token_;
       ++s->in_batches;
       touched_.push_back(s);
@@ -86,6 +85,13 @@ Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const model::Labels& label
   }
   batch_.samples.push_back(PendingSample{s, t, v});
   return s->ref();
+}
+
+void HeadAppender::Prefetch(SeriesRef ref) {
+  // The pinned epoch keeps the ref table's segments alive for ByRef; the
+  // series' address is only prefetched, never read.
+  if (epoch_ == 0) epoch_ = head_->Pin();
+  if (MemSeries* s = head_->ByRef(ref)) __builtin_prefetch(s, 1);
 }
 
 Status HeadAppender::Commit() {

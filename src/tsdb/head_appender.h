@@ -31,6 +31,7 @@ class HeadAppender final : public Appender {
 
   Result<SeriesRef> Append(SeriesRef ref, const model::Labels& labels, TimestampMs t,
                            double v) override;
+  void Prefetch(SeriesRef ref) override;
   Status Commit() override;
   void Rollback() override;
 

@@ -105,6 +105,51 @@ TEST_F(ScrapeAppendTest, DisappearedSeriesGetStalenessMarkers) {
   EXPECT_EQ(Samples({"__name__", "b", "instance", "t:1", "job", "j"}).back().v, 4);
 }
 
+TEST_F(ScrapeAppendTest, ReorderedAndChangedLinesKeepTheirSeries) {
+  Configure();
+  ASSERT_TRUE(Scrape("a 1\nb{x=\"1\"} 1\nc 1\n", 1000).error.ok());
+  // Same lines in another order, one gone, one new, one twice.
+  auto out = Scrape("c 2\nd 2\na 2\nb{x=\"1\"} 2\n", 2000);
+  ASSERT_TRUE(out.error.ok()) << out.error.message();
+  EXPECT_EQ(out.stats.series_added, 1u);
+  out = Scrape("c 3\na 3\nc 3\n", 3000);
+  ASSERT_TRUE(out.error.ok()) << out.error.message();
+  EXPECT_EQ(out.stats.series_added, 0u);
+  auto a = Samples({"__name__", "a", "instance", "t:1", "job", "j"});
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[2].v, 3);
+  auto c = Samples({"__name__", "c", "instance", "t:1", "job", "j"});
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[1].v, 2);
+  auto d = Samples({"__name__", "d", "instance", "t:1", "job", "j"});
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_TRUE(model::IsStaleNaN(d[1].v));
+  auto b = Samples({"__name__", "b", "instance", "t:1", "job", "j", "x", "1"});
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_TRUE(model::IsStaleNaN(b[2].v));
+}
+
+TEST_F(ScrapeAppendTest, ChurningSeriesAreForgottenAndKeptOnesStillFound) {
+  Configure();
+  // Each scrape exposes one steady series and 500 new ones (~37 KB of series
+  // text): the cache forgets a generation 11 scrapes after it was last seen,
+  // and copies its live texts to a new arena once half of the old one is
+  // forgotten texts (at scrape 22).
+  const std::string pad(40, 'x');
+  for (int i = 0; i < 26; ++i) {
+    std::string body = "steady 1\n";
+    for (int k = 0; k < 500; ++k) {
+      body += "churn{gen=\"" + std::to_string(i) + "\",k=\"" + std::to_string(k) + "\",pad=\"" +
+              pad + "\"} 1\n";
+    }
+    auto out = Scrape(body, 1000 * (i + 1));
+    ASSERT_TRUE(out.error.ok()) << out.error.message();
+    EXPECT_EQ(out.stats.series_added, i == 0 ? 501u : 500u) << "scrape " << i;
+    EXPECT_LE(cache_.size(), 12u * 500 + 1) << "scrape " << i;
+  }
+  EXPECT_EQ(Samples({"__name__", "steady", "instance", "t:1", "job", "j"}).size(), 26u);
+}
+
 TEST_F(ScrapeAppendTest, SeriesWithExplicitTimestampsAreNotStaleMarked) {
   Configure();
   ASSERT_TRUE(Scrape("a 1 500\nb 1\n", 1000).error.ok());

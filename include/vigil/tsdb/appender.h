@@ -41,6 +41,11 @@ class Appender {
   virtual Result<SeriesRef> Append(SeriesRef ref, const model::Labels& labels, TimestampMs t,
                                    double v) = 0;
 
+  // A hint that Append will soon be called with `ref`, so the storage can
+  // start fetching that series into the cache (appending one sample per
+  // series a second, every series is cold). It changes nothing else.
+  virtual void Prefetch(SeriesRef /*ref*/) {}
+
   // Makes every appended sample durable (it survives kill -9 once Commit
   // returns OK) and visible to queries.
   virtual Status Commit() = 0;
