@@ -16,6 +16,7 @@
 #include "vigil/rules/manager.h"
 #include "vigil/scrape/manager.h"
 #include "vigil/tsdb/db.h"
+#include "api_admin.h"
 #include "api_federate.h"
 #include "api_metadata.h"
 #include "api_alertmanager.h"
@@ -208,6 +209,9 @@ int Daemon::Run() {
                       .registry = &registry_, .lookback_delta = options_.query_lookback_delta},
                      &router);
   AddMetadataRoutes(&scrape_manager, &router);
+  AddAdminRoutes({.db = db->get(), .data_dir = options_.storage_path, .workers = &query_workers,
+                  .enabled = options_.enable_admin_api},
+                 &router);
   AddFederateRoute({.storage = db->get(), .workers = &query_workers, .clock = &clock,
                     .lookback_delta = options_.query_lookback_delta,
                     .external_labels =

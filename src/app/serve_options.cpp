@@ -64,6 +64,9 @@ Result<ServeCommandLine> ParseServeFlags(const std::vector<std::string>& args) {
        "Maximum number of simultaneous connections.")
       ("web.enable-lifecycle", po::bool_switch(&o.enable_lifecycle),
        "Enable shutdown and reload via HTTP request (POST /-/quit, POST /-/reload).")
+      ("web.enable-admin-api", po::bool_switch(&o.enable_admin_api),
+       "Enable API endpoints for admin control actions (delete_series, clean_tombstones, "
+       "snapshot).")
       ("web.shutdown-timeout", po::value(&shutdown_timeout)->default_value(shutdown_timeout),
        "How long in-flight requests may run after a shutdown signal.")
       ("storage.tsdb.path", po::value(&o.storage_path)->default_value(o.storage_path),

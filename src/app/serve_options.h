@@ -22,6 +22,7 @@ struct ServeOptions {
   log::Level log_level = log::Level::kInfo;
   log::Format log_format = log::Format::kLogfmt;
   bool enable_lifecycle = false;  // POST /-/reload and /-/quit
+  bool enable_admin_api = false;  // /api/v1/admin/tsdb/*
   Duration read_timeout = std::chrono::minutes(5);
   Duration shutdown_timeout = std::chrono::seconds(10);
   size_t max_connections = 512;

@@ -35,6 +35,7 @@ class DBImpl final : public DB {
   Status DeleteSeries(const std::vector<model::Matcher>& matchers, TimestampMs mint,
                       TimestampMs maxt) override;
   Status CleanTombstones() override;
+  Status Snapshot(const std::string& dir, bool with_head) override;
   DBStats Stats() override;
 
   Head* head() const { return head_.get(); }

@@ -8,6 +8,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -395,6 +396,16 @@ class RocksStore final : public Store {
     fo.wait = true;
     fo.allow_write_stall = true;
     return Convert(db_->Flush(fo, cfs_), "flushing memtables");
+  }
+
+  Status Checkpoint(const std::string& dir) override {
+    // Writes skip RocksDB's WAL: the memtables must be in SSTs to be copied.
+    VIGIL_RETURN_IF_ERROR(Persist());
+    rocksdb::Checkpoint* raw = nullptr;
+    VIGIL_RETURN_IF_ERROR(Convert(rocksdb::Checkpoint::Create(db_.get(), &raw),
+                                  "starting a RocksDB checkpoint"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return Convert(checkpoint->CreateCheckpoint(dir), "writing a RocksDB checkpoint to " + dir);
   }
 
   Status CompactAll() override {

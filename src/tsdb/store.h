@@ -138,6 +138,9 @@ class Store {
   // Makes every write so far durable (flushes the memtables of all column
   // families at once, and syncs).
   virtual Status Persist() = 0;
+  // A consistent copy of the database in `dir` (which must not exist), with
+  // every write so far: RocksDB's checkpoint, SSTs hard-linked when possible.
+  virtual Status Checkpoint(const std::string& dir) = 0;
 
   // Bytes of RocksDB's live files (SSTs, logs) on disk.
   virtual uint64_t SizeBytes() = 0;

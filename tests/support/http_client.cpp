@@ -91,7 +91,10 @@ Result<HttpResponse> HttpConnection::ReadResponse(bool head_request) {
     resp.headers.emplace_back(name, value);
     pos = end + 2;
   }
-  if (head_request) return resp;
+  // No body, whatever the headers say (RFC 9112 6.3): HEAD, 1xx, 204, 304.
+  if (head_request || resp.status / 100 == 1 || resp.status == 204 || resp.status == 304) {
+    return resp;
+  }
   if (content_length >= 0) {
     while (buffered_.size() < static_cast<size_t>(content_length)) {
       if (!fill()) return IoError("connection closed inside a response body");

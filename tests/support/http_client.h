@@ -29,7 +29,7 @@ class HttpConnection {
 
   Status SendRaw(const std::string& bytes);
   // Reads one response (Content-Length or until close); the response to a
-  // HEAD request has no body whatever its Content-Length says.
+  // HEAD request, and a 1xx, 204 or 304, has no body whatever its headers say.
   Result<HttpResponse> ReadResponse(bool head_request = false);
   Result<HttpResponse> Request(const std::string& method, const std::string& target,
                                const std::string& body = "",

@@ -93,6 +93,12 @@ class DB : public Appendable, public Queryable {
   // Removes deleted samples from the chunks (persisted and in the head),
   // series left with no sample from the index, then the tombstones.
   virtual Status CleanTombstones() = 0;
+  // Writes a copy of the database into directory `dir` (created with its
+  // parents; `dir`/rocksdb must not exist) that DB::Open opens: RocksDB's
+  // files (hard links where the filesystem allows) and, `with_head`, a WAL
+  // checkpoint holding the head's samples not yet in RocksDB. Tombstones are
+  // copied.
+  virtual Status Snapshot(const std::string& dir, bool with_head) = 0;
   virtual DBStats Stats() = 0;
 };
 
