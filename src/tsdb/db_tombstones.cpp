@@ -11,6 +11,7 @@
 // one would let the WAL bring deleted samples back.
 #include <chrono>
 
+#include "chunk_packed.h"
 #include "db_impl.h"
 #include "vigil/base/log.h"
 
@@ -96,6 +97,10 @@ Result<bool> DBImpl::CleanPersisted(MemSeries* s, const Intervals& deleted, Chun
     }
     VIGIL_ASSIGN_OR_RETURN(std::optional<ChunkRef> kept, FilterChunk(c, deleted));
     left = left || kept.has_value();
+    // Stored as the flusher stores chunks (packed when smaller).
+    if (kept.has_value()) {
+      kept->bytes = std::make_shared<const std::string>(CompactChunkForStorage(*kept->bytes));
+    }
     edits->push_back(ChunkEdit{s->ref(), c.min_t, std::move(kept)});
   }
   return left;
