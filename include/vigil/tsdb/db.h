@@ -34,7 +34,8 @@ struct Options {
   int max_samples_per_chunk = 120;
   // Chunks never span a multiple of this; also the retention granularity.
   int64_t chunk_range_ms = 2 * 3600 * 1000;
-  // fdatasync the WAL before Commit returns (concurrent commits share one).
+  // fdatasync the WAL each second and per segment (Commit returns once its
+  // record is written, which kill -9 cannot undo); false: never (throwaway data).
   bool wal_sync = true;
   uint64_t wal_segment_bytes = 32 * 1024 * 1024;
   // A checkpoint is written once this many WAL bytes were appended since the last.
