@@ -167,6 +167,7 @@ LabelsBuilder::LabelsBuilder(const Labels& base) { Reset(base); }
 
 void LabelsBuilder::Reset(const Labels& base) {
   pairs_.clear();
+  pairs_.reserve(base.size() + 1);  // room for one Set without growing
   for (const Label& l : base) pairs_.emplace_back(l.name, l.value);
 }
 
@@ -196,6 +197,9 @@ std::string_view LabelsBuilder::Get(std::string_view name) const {
 
 Labels LabelsBuilder::Build() const {
   Labels out;
+  size_t bytes = 0;  // exact unless a length needs a multi-byte varint
+  for (const auto& [n, v] : pairs_) bytes += n.size() + v.size() + 2;
+  out.data_.reserve(bytes);
   for (const auto& [n, v] : pairs_) Encode(n, v, &out.data_);
   return out;
 }

@@ -62,8 +62,16 @@ Result<Matrix> Evaluator::EvalFoldingAggregate(const AggregateExpr& e) {
         first_step[g] = step0;
         first_series[g] = j;
       }
+      // Points are at step times in order: walk the steps alongside them
+      // rather than dividing for each one.
+      size_t step = step0;
+      TimestampMs step_t = StepTime(step);
       for (; c < pts.size() && pts[c].t <= t_end; ++c) {
-        row[StepOf(pts[c].t) - block_start].Add(e.op, pts[c].v);
+        while (step_t < pts[c].t) {
+          ++step;
+          step_t += interval_;
+        }
+        row[step - block_start].Add(e.op, pts[c].v);
       }
     }
     for (size_t g = 0; g < n_groups; ++g) {

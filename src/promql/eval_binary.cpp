@@ -1,7 +1,11 @@
 // Binary operators: scalar/scalar, vector/scalar and vector/vector with
 // on/ignoring, group_left/group_right, bool, and the set operators, as
 // Prometheus 2.42's VectorBinop / VectorscalarBinop / VectorAnd|Or|Unless.
+// vector op scalar runs series by series (VectorScalarBySeries), the rest
+// step by step.
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -205,20 +209,26 @@ Status VectorBinop(BinaryOp op, const Vector& lhs_in, const Vector& rhs_in,
   return Status::Ok();
 }
 
+// The value of `v op scalar` (`scalar op v` when swap), or nothing when a
+// comparison filters the element out.
+std::optional<double> VectorScalarValue(BinaryOp op, double v, double scalar, bool swap,
+                                        bool return_bool) {
+  double lv = v, rv = scalar;
+  if (swap) std::swap(lv, rv);
+  auto [value, keep] = ElemBinop(op, lv, rv);
+  if (IsComparisonOperator(op) && swap) value = rv;
+  if (return_bool) return keep ? 1 : 0;
+  if (!keep) return std::nullopt;
+  return value;
+}
+
 void VectorScalarBinop(BinaryOp op, const Vector& lhs, double scalar, bool swap,
                        bool return_bool, LabelCache* cache, Vector* out) {
   const bool drop = ShouldDropMetricName(op) || return_bool;
   for (const Sample& s : lhs) {
-    double lv = s.v, rv = scalar;
-    if (swap) std::swap(lv, rv);
-    auto [value, keep] = ElemBinop(op, lv, rv);
-    if (IsComparisonOperator(op) && swap) value = rv;
-    if (return_bool) {
-      value = keep ? 1 : 0;
-      keep = true;
-    }
-    if (!keep) continue;
-    out->push_back({drop ? DroppedName(s.labels, cache) : s.labels, s.t, value});
+    std::optional<double> value = VectorScalarValue(op, s.v, scalar, swap, return_bool);
+    if (!value.has_value()) continue;
+    out->push_back({drop ? DroppedName(s.labels, cache) : s.labels, s.t, *value});
   }
 }
 
@@ -297,12 +307,73 @@ Status Evaluator::BinaryStep(const BinaryExpr& e, LabelCache* cache,
   return Status::Ok();
 }
 
+Result<std::optional<Matrix>> Evaluator::VectorScalarBySeries(const BinaryExpr& e,
+                                                              std::vector<Matrix>& mats) {
+  const bool swap = e.lhs->type() == ValueType::kScalar;
+  Matrix& vec = mats[swap ? 1 : 0];
+  const Matrix& scalar = mats[swap ? 0 : 1];
+  const int64_t input_points = CountPoints(vec) + CountPoints(scalar);
+  const size_t steps = NumSteps();
+  // The scalar at each step (a step without one gives no output).
+  std::vector<double> scalar_at(steps, 0);
+  std::vector<bool> has_scalar(steps, false);
+  if (!scalar.empty()) {
+    for (const Point& p : scalar[0].points) {
+      scalar_at[StepOf(p.t)] = p.v;
+      has_scalar[StepOf(p.t)] = true;
+    }
+  }
+  const bool drop = ShouldDropMetricName(e.op) || e.return_bool;
+  Matrix out;
+  out.reserve(vec.size());
+  int64_t produced = 0;
+  for (size_t j = 0; j < vec.size(); ++j) {
+    if ((j & 255) == 255) VIGIL_RETURN_IF_ERROR(CheckInterrupt());
+    Series& in = vec[j];
+    if (in.points.empty()) continue;
+    Series s;
+    // Points are at step times in order: walk the steps alongside them.
+    size_t step = StepOf(in.points[0].t);
+    TimestampMs step_t = StepTime(step);
+    for (const Point& p : in.points) {
+      while (step_t < p.t) {
+        ++step;
+        step_t += interval_;
+      }
+      if (!has_scalar[step]) continue;
+      std::optional<double> v = VectorScalarValue(e.op, p.v, scalar_at[step], swap, e.return_bool);
+      if (v.has_value()) s.points.push_back({p.t, *v});
+    }
+    if (s.points.empty()) continue;
+    produced += static_cast<int64_t>(s.points.size());
+    s.labels = drop ? DropMetricName(in.labels) : std::move(in.labels);
+    out.push_back(std::move(s));
+  }
+  if (drop && ContainsSameLabelset(out)) return std::optional<Matrix>();
+  // RangeEval's order: by the first step with a value, then input order.
+  std::stable_sort(out.begin(), out.end(), [](const Series& a, const Series& b) {
+    return a.points[0].t < b.points[0].t;
+  });
+  VIGIL_RETURN_IF_ERROR(AddSamples(produced));
+  VIGIL_RETURN_IF_ERROR(AddSamples(-input_points));
+  return std::optional<Matrix>(std::move(out));
+}
+
 Result<Matrix> Evaluator::EvalBinary(const BinaryExpr& e) {
   const Expr* args[] = {e.lhs.get(), e.rhs.get()};
   LabelCache cache;
-  return RangeEval(args, [&](std::span<const Vector> v, size_t step, Vector* out) {
+  auto step_fn = [&](std::span<const Vector> v, size_t step, Vector* out) {
     return BinaryStep(e, &cache, v, step, out);
-  });
+  };
+  const ValueType lt = e.lhs->type(), rt = e.rhs->type();
+  if ((lt == ValueType::kVector && rt == ValueType::kScalar) ||
+      (lt == ValueType::kScalar && rt == ValueType::kVector)) {
+    VIGIL_ASSIGN_OR_RETURN(std::vector<Matrix> mats, EvalArgs(args));
+    VIGIL_ASSIGN_OR_RETURN(std::optional<Matrix> by_series, VectorScalarBySeries(e, mats));
+    if (by_series.has_value()) return std::move(*by_series);
+    return RangeEvalMatrices(std::move(mats), step_fn);
+  }
+  return RangeEval(args, step_fn);
 }
 
 }  // namespace vigil::promql::internal

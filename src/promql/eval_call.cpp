@@ -132,6 +132,9 @@ Result<Matrix> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
   for (Series& s : source) {
     VIGIL_RETURN_IF_ERROR(CheckInterrupt());
     Series r;
+    // A point is in the windows of at most range / interval + 1 steps.
+    r.points.reserve(std::min<size_t>(
+        steps, s.points.size() * static_cast<size_t>(range_ms / interval_ + 1)));
     size_t lo = 0, hi = 0;
     bool never_decreases = true;
     for (size_t i = 1; i < s.points.size() && never_decreases; ++i) {

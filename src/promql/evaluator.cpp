@@ -121,14 +121,24 @@ Result<Matrix> Evaluator::Eval(const Expr& e) {
   return Internal("unknown expression kind");
 }
 
-Result<Matrix> Evaluator::RangeEval(std::span<const Expr* const> args, const StepFn& fn) {
+Result<std::vector<Matrix>> Evaluator::EvalArgs(std::span<const Expr* const> args) {
   std::vector<Matrix> mats(args.size());
-  int64_t input_points = 0;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == nullptr || args[i]->type() == ValueType::kString) continue;
     VIGIL_ASSIGN_OR_RETURN(mats[i], Eval(*args[i]));
-    input_points += CountPoints(mats[i]);
   }
+  return mats;
+}
+
+Result<Matrix> Evaluator::RangeEval(std::span<const Expr* const> args, const StepFn& fn) {
+  VIGIL_ASSIGN_OR_RETURN(std::vector<Matrix> mats, EvalArgs(args));
+  return RangeEvalMatrices(std::move(mats), fn);
+}
+
+Result<Matrix> Evaluator::RangeEvalMatrices(std::vector<Matrix> mats, const StepFn& fn) {
+  std::span<const Matrix> args = mats;
+  int64_t input_points = 0;
+  for (const Matrix& m : mats) input_points += CountPoints(m);
   std::vector<std::vector<size_t>> cursors(args.size());
   for (size_t i = 0; i < args.size(); ++i) cursors[i].assign(mats[i].size(), 0);
   std::vector<Vector> vecs(args.size());
@@ -258,8 +268,18 @@ Result<Matrix> Evaluator::EvalSelectorValues(const VectorSelector& vs, bool samp
   const size_t steps = NumSteps();
   int64_t produced = 0;
   for (Series& in : raw) {
-    Series s;
     size_t cur = 0;
+    if (steps == 1 && !has_at) {
+      // One step: the series keeps its own buffer for its one point.
+      const Point* p = LookBack(in.points, &cur, start_ - offset, ctx_->lookback_ms);
+      if (p == nullptr) continue;
+      const Point value{start_, sample_time ? static_cast<double>(p->t) / 1000 : p->v};
+      in.points.assign(1, value);
+      produced += 1;
+      out.push_back(std::move(in));
+      continue;
+    }
+    Series s;
     if (has_at) {
       const Point* p = LookBack(in.points, &cur, ref_start, ctx_->lookback_ms);
       if (p != nullptr) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <unordered_map>
 #include <span>
 #include <string>
@@ -85,6 +86,10 @@ class Evaluator {
   // Evaluates `args` over the range, then calls fn once per step with each
   // argument's vector at that step, and assembles the outputs.
   Result<Matrix> RangeEval(std::span<const Expr* const> args, const StepFn& fn);
+  // The same over already evaluated arguments (EvalArgs).
+  Result<Matrix> RangeEvalMatrices(std::vector<Matrix> mats, const StepFn& fn);
+  // Each argument's matrix; an empty one for a null or string argument.
+  Result<std::vector<Matrix>> EvalArgs(std::span<const Expr* const> args);
 
   TimestampMs ResolveAt(const AtModifier& at, TimestampMs ts) const;
   Result<Matrix> EvalVectorSelector(const VectorSelector& vs);
@@ -104,6 +109,11 @@ class Evaluator {
   Result<Matrix> EvalCall(const Call& e);
   Result<Matrix> EvalRangeCall(const Call& e, size_t matrix_arg);
 
+  // vector op scalar (either side) series by series, with no per-step
+  // vectors; nothing when dropping the metric name makes two series' labels
+  // equal (RangeEval then merges or rejects them per step).
+  Result<std::optional<Matrix>> VectorScalarBySeries(const BinaryExpr& e,
+                                                     std::vector<Matrix>& mats);
   Status BinaryStep(const BinaryExpr& e, LabelCache* cache, std::span<const Vector> args,
                     size_t step, Vector* out);
   Status AggregateStep(const AggregateExpr& e, LabelCache* cache, std::span<const Vector> args,
