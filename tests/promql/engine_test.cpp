@@ -146,6 +146,13 @@ TEST_F(EngineTest, RangeQueryMatchesInstantAtEveryStep) {
       "avg_over_time(m[1m] @ 600)",
       "histogram_quantile(0.5, label_replace(m, \"le\", \"$1\", \"i\", \"(.*)\"))",
       "deriv(m[5m]) + on(i) group_left m",
+      "avg by (j) (m)",
+      "stddev without (i) (m)",
+      "count(m > 10)",
+      "min by (j) (m) * 2",
+      "10 < m",
+      "m - 1 > bool 2",
+      "group by (j) (max_over_time(sum by (i) (m)[2m:15s]))",
   };
   for (const char* q : queries) {
     SCOPED_TRACE(q);
@@ -172,6 +179,81 @@ TEST_F(EngineTest, RangeQueryMatchesInstantAtEveryStep) {
       EXPECT_EQ(found, inst.size()) << t;
     }
   }
+}
+
+// The folding aggregations run over all steps at once; an instant result
+// keeps the groups in order of first appearance (series sorted by labels).
+TEST_F(EngineTest, FoldingAggregationKeepsFirstAppearanceOrder) {
+  Add(Labels::FromStrings({"__name__", "m", "a", "1", "g", "b"}), {{0, 1}});
+  Add(Labels::FromStrings({"__name__", "m", "a", "2", "g", "a"}), {{0, 2}});
+  Add(Labels::FromStrings({"__name__", "m", "a", "3", "g", "b"}), {{0, 4}});
+  Vector v = InstantVector("sum by (g) (m)", 0);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].labels.ToString(), "{g=\"b\"}");
+  EXPECT_EQ(v[0].v, 5);
+  EXPECT_EQ(v[1].labels.ToString(), "{g=\"a\"}");
+  EXPECT_EQ(v[1].v, 2);
+  // Over steps, a group comes first when it has a value at an earlier step,
+  // as a subquery (whose order an instant result keeps) shows.
+  Add(Labels::FromStrings({"__name__", "n", "a", "1", "g", "late"}), {{60'000, 1}});
+  Add(Labels::FromStrings({"__name__", "n", "a", "2", "g", "early"}), {{0, 2}, {60'000, 2}});
+  v = InstantVector("last_over_time(sum by (g) (n)[1m:30s])", 60'000);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].labels.ToString(), "{g=\"early\"}");
+  EXPECT_EQ(v[1].labels.ToString(), "{g=\"late\"}");
+}
+
+// Many groups over many steps are folded a block of steps at a time; the
+// result must not depend on where the blocks fall.
+TEST_F(EngineTest, FoldingAggregationOverManyGroupsAndSteps) {
+  for (int i = 0; i < 1000; ++i) {
+    std::vector<std::pair<int64_t, double>> s;
+    for (int j = 0; j < 20; ++j) s.push_back({(i % 50 + j * 49) * 1000, double(i * 100 + j)});
+    Add(Labels::FromStrings({"__name__", "m", "i", std::to_string(i)}), s);
+  }
+  EngineOptions o;
+  o.lookback_delta = std::chrono::milliseconds(1);  // a value only at a sample's own step
+  Engine engine(o);
+  auto sums = engine.Range(storage_, "sum by (i) (m)", 0, 999'000, std::chrono::seconds(1));
+  auto plain = engine.Range(storage_, "m", 0, 999'000, std::chrono::seconds(1));
+  ASSERT_TRUE(sums.ok() && plain.ok());
+  const Matrix& got = std::get<Matrix>(sums->value);
+  const Matrix& want = std::get<Matrix>(plain->value);
+  ASSERT_EQ(got.size(), 1000u);
+  ASSERT_EQ(want.size(), 1000u);
+  for (size_t k = 0; k < got.size(); ++k) {
+    ASSERT_EQ(got[k].labels.Get("i"), want[k].labels.Get("i"));
+    ASSERT_EQ(got[k].points.size(), want[k].points.size()) << got[k].labels.ToString();
+    for (size_t p = 0; p < got[k].points.size(); ++p) {
+      EXPECT_EQ(got[k].points[p].t, want[k].points[p].t);
+      EXPECT_EQ(got[k].points[p].v, want[k].points[p].v);
+    }
+  }
+}
+
+// vector op scalar runs series by series; when dropping the name makes two
+// series equal, their points merge across steps and collide within one.
+TEST_F(EngineTest, VectorScalarNameDropMergesOrCollides) {
+  Add(Labels::FromStrings({"__name__", "a", "x", "1"}), {{0, 1}});
+  Add(Labels::FromStrings({"__name__", "b", "x", "1"}), {{600'000, 2}});
+  auto r = engine_.Range(storage_, "{__name__=~\"a|b\"} * 2", 0, 600'000,
+                         std::chrono::seconds(300));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Matrix& m = std::get<Matrix>(r->value);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].labels.ToString(), "{x=\"1\"}");
+  ASSERT_EQ(m[0].points.size(), 3u);
+  EXPECT_EQ(m[0].points[0].v, 2);
+  EXPECT_EQ(m[0].points[1].v, 2);
+  EXPECT_EQ(m[0].points[2].v, 4);
+  Add(Labels::FromStrings({"__name__", "c", "x", "1"}), {{300'000, 3}});
+  r = engine_.Range(storage_, "{__name__=~\"a|c\"} * 2", 0, 600'000, std::chrono::seconds(300));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "vector cannot contain metrics with the same labelset");
+  // A comparison keeps the name: no collision.
+  r = engine_.Range(storage_, "{__name__=~\"a|b\"} > 0", 0, 600'000, std::chrono::seconds(300));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(std::get<Matrix>(r->value).size(), 2u);
 }
 
 TEST_F(EngineTest, SubqueryStepsAlignToMultiplesOfTheStep) {
