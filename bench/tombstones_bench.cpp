@@ -32,9 +32,9 @@ std::unique_ptr<DB> Build(const std::string& dir) {
   std::unique_ptr<DB> db = std::move(*DB::Open(dir, o));
   std::vector<model::Labels> labels;
   for (int i = 0; i < kSeries; ++i) {
-    labels.push_back(model::Labels::FromStrings({"__name__", "http_requests_total", "job", "node",
-                                                 "series", std::to_string(i), "tenth",
-                                                 std::to_string(i % 10)}));
+    labels.push_back(
+        model::Labels::FromStrings({"__name__", "http_requests_total", "job", "node", "series",
+                                    std::to_string(i), "tenth", std::to_string(i % 10)}));
   }
   std::vector<SeriesRef> refs(kSeries, 0);
   std::vector<double> values(kSeries, 0);
@@ -82,13 +82,17 @@ void BM_SelectWithTombstones(benchmark::State& state) {
     samples = n;
   }
   state.counters["samples"] = static_cast<double>(samples);
-  state.counters["ns_per_sample"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * static_cast<double>(samples),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_sample"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(samples),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   db.reset();
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_SelectWithTombstones)->Arg(0)->Arg(1)->ArgName("deleted")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SelectWithTombstones)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("deleted")
+    ->Unit(benchmark::kMillisecond);
 
 // One DeleteSeries (1,000 series, 30 minutes each) and the clean that
 // rewrites their chunks, on a fresh DB each time (built outside the timing).
@@ -101,8 +105,7 @@ void BM_DeleteAndClean(benchmark::State& state) {
     std::unique_ptr<DB> db = Build(dir);
     state.ResumeTiming();
     auto start = std::chrono::steady_clock::now();
-    if (!db->DeleteSeries({Equal("tenth", "0")}, kStart + 30 * 60'000, kStart + 60 * 60'000)
-             .ok()) {
+    if (!db->DeleteSeries({Equal("tenth", "0")}, kStart + 30 * 60'000, kStart + 60 * 60'000).ok()) {
       std::abort();
     }
     auto deleted = std::chrono::steady_clock::now();

@@ -33,8 +33,7 @@ http::Response NoContent() {
   return r;
 }
 
-Result<TimestampMs> TimeParam(const http::Request& r, std::string_view name,
-                              TimestampMs fallback) {
+Result<TimestampMs> TimeParam(const http::Request& r, std::string_view name, TimestampMs fallback) {
   std::string text = r.FormValue(name);
   if (text.empty()) return fallback;
   Result<TimestampMs> t = ParseTimeParam(text);
@@ -100,15 +99,14 @@ http::Response Snapshot(const AdminApiContext& ctx, const http::Request& r) {
   if (std::string text = r.FormValue("skip_head"); !text.empty()) {
     std::optional<bool> b = ParseGoBool(text);
     if (!b.has_value()) {
-      return ApiBadData(
-          "invalid parameter \"skip_head\": unable to parse boolean: strconv.ParseBool: "
-          "parsing \"" + text + "\": invalid syntax");
+      std::string go_error = "strconv.ParseBool: parsing \"" + text + "\": invalid syntax";
+      return ApiBadData("invalid parameter \"skip_head\": unable to parse boolean: " + go_error);
     }
     skip_head = *b;
   }
   std::string name = SnapshotName();
-  Status s = ctx.db->Snapshot(
-      (std::filesystem::path(ctx.data_dir) / "snapshots" / name).string(), !skip_head);
+  Status s = ctx.db->Snapshot((std::filesystem::path(ctx.data_dir) / "snapshots" / name).string(),
+                              !skip_head);
   if (!s.ok()) return ApiError(promql::ErrorType::kInternal, "create snapshot: " + s.message());
   return ApiSuccess({{"name", name}});
 }
@@ -122,13 +120,12 @@ http::Response CleanTombstones(const AdminApiContext& ctx) {
 // Registers `path` for POST and PUT; `work` runs on the worker pool.
 void AddAdminRoute(const AdminApiContext& ctx, http::Router* router, const std::string& path,
                    std::function<http::Response(const http::Request&)> work) {
-  router->Handle({"POST", "PUT"}, path,
-                 [ctx, work = std::move(work)](const http::Request& r, http::Respond respond) {
-                   if (!ctx.enabled) return respond(AdminDisabled());
-                   ctx.workers->Post([work, &r, respond = std::move(respond)] {
-                     respond(work(r));
-                   });
-                 });
+  router->Handle(
+      {"POST", "PUT"}, path,
+      [ctx, work = std::move(work)](const http::Request& r, http::Respond respond) {
+        if (!ctx.enabled) return respond(AdminDisabled());
+        ctx.workers->Post([work, &r, respond = std::move(respond)] { respond(work(r)); });
+      });
 }
 
 }  // namespace

@@ -71,9 +71,8 @@ Status DBImpl::DeleteSeries(const std::vector<model::Matcher>& matchers, Timesta
   // The write is in RocksDB's memtable from here on: queries honour it even
   // if making it durable fails (a later flush persists it).
   tombstones_.Set(std::move(next));
-  log::Info("series deleted", {{"series", static_cast<int64_t>(writes.size())},
-                               {"mint", mint},
-                               {"maxt", maxt}});
+  log::Info("series deleted",
+            {{"series", static_cast<int64_t>(writes.size())}, {"mint", mint}, {"maxt", maxt}});
   return store_->Persist().WithPrefix("deleting series: making the tombstones durable");
 }
 
@@ -181,12 +180,12 @@ Status DBImpl::CleanTombstones() {
   VIGIL_RETURN_IF_ERROR(store_->WriteTombstones({}, cleaned).WithPrefix("cleaning tombstones"));
   tombstones_.Set(TombstoneMap());
   VIGIL_RETURN_IF_ERROR(store_->Persist().WithPrefix("cleaning tombstones"));
-  log::Info("tombstones cleaned",
-            {{"series", static_cast<int64_t>(cleaned.size())},
-             {"series_removed", static_cast<int64_t>(removed.size())},
-             {"ms", std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - start)
-                        .count()}});
+  log::Info(
+      "tombstones cleaned",
+      {{"series", static_cast<int64_t>(cleaned.size())},
+       {"series_removed", static_cast<int64_t>(removed.size())},
+       {"ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count()}});
   return Status::Ok();
 }
 

@@ -83,7 +83,8 @@ Result<Intervals> DecodeIntervals(std::string_view bytes) {
     }
     AddInterval(&out, Interval{mint, static_cast<TimestampMs>(static_cast<uint64_t>(mint) + span)});
   }
-  if (r.remaining() != 0) return Status(StatusCode::kCorruption, "malformed tombstone: trailing bytes");
+  if (r.remaining() != 0)
+    return Status(StatusCode::kCorruption, "malformed tombstone: trailing bytes");
   return out;
 }
 

@@ -32,8 +32,8 @@ Json GetJson(uint16_t port, const std::string& target) {
 
 // `vigil tsdb dump` of a data directory.
 std::string Dump(const std::string& data_dir, const std::string& match) {
-  CommandResult r = RunCommand({VIGIL_BINARY, "tsdb", "dump", "--storage.tsdb.path=" + data_dir,
-                                "--match=" + match});
+  CommandResult r = RunCommand(
+      {VIGIL_BINARY, "tsdb", "dump", "--storage.tsdb.path=" + data_dir, "--match=" + match});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return r.output;
 }
@@ -52,8 +52,8 @@ TEST(AdminApi, DisabledAnswersAsPrometheus) {
   auto vigil = VigilProcess::Start("global:\n  scrape_interval: 1s\n");
   ASSERT_TRUE(vigil.ok()) << vigil.status().ToString();
   for (const char* method : {"POST", "PUT"}) {
-    for (const char* path : {"/api/v1/admin/tsdb/delete_series?match[]=up",
-                             "/api/v1/admin/tsdb/clean_tombstones"}) {
+    for (const char* path :
+         {"/api/v1/admin/tsdb/delete_series?match[]=up", "/api/v1/admin/tsdb/clean_tombstones"}) {
       auto r = Send(vigil->port(), method, path);
       ASSERT_TRUE(r.ok());
       EXPECT_EQ(r->status, 500) << method << " " << path;
@@ -118,17 +118,18 @@ class AdminDeleteTest : public ::testing::Test {
   void WriteConfig(bool scrape_demo) {
     std::string config = "global:\n  scrape_interval: 200ms\n  scrape_timeout: 200ms\n";
     if (scrape_demo) {
-      config += "scrape_configs:\n  - job_name: demo\n    static_configs:\n"
-                "      - targets: [\"127.0.0.1:" + std::to_string(demo_port_) + "\"]\n";
+      std::string target = "127.0.0.1:" + std::to_string(demo_port_);
+      config += "scrape_configs:\n  - job_name: demo\n    static_configs:\n";
+      config += "      - targets: [\"" + target + "\"]\n";
     }
     WriteFile(dir_ + "/vigil.yml", config);
   }
   // Starts vigil on the test's data directory.
   void StartVigil() {
-    auto p = Process::Start({VIGIL_BINARY, "serve", "--config.file=" + dir_ + "/vigil.yml",
-                             "--web.listen-address=127.0.0.1:0",
-                             "--storage.tsdb.path=" + dir_ + "/data", "--web.enable-admin-api",
-                             "--web.enable-lifecycle"});
+    auto p =
+        Process::Start({VIGIL_BINARY, "serve", "--config.file=" + dir_ + "/vigil.yml",
+                        "--web.listen-address=127.0.0.1:0", "--storage.tsdb.path=" + dir_ + "/data",
+                        "--web.enable-admin-api", "--web.enable-lifecycle"});
     ASSERT_TRUE(p.ok());
     vigil_ = std::make_unique<Process>(std::move(*p));
     auto ready = vigil_->WaitForOutput("Server is ready to receive web requests", seconds(30));
@@ -179,15 +180,16 @@ TEST_F(AdminDeleteTest, DeletedSeriesStaysGoneAcrossKillCleanAndRestart) {
   std::string last;
   ASSERT_TRUE(WaitUntil([&] {
     // The count only: the answer also holds the evaluation time.
-    std::string now = GetJson(port_, "/api/v1/query?query=count_over_time(up%5B1h%5D)")["data"]
-                          ["result"][0]["value"][1].dump();
+    Json count = GetJson(port_, "/api/v1/query?query=count_over_time(up%5B1h%5D)");
+    std::string now = count["data"]["result"][0]["value"][1].dump();
     bool same = now == last;
     last = now;
     if (!same) std::this_thread::sleep_for(std::chrono::milliseconds(300));
     return same;
   }));
 
-  auto del = Send(port_, "PUT", "/api/v1/admin/tsdb/delete_series?match[]=up%7Bjob%3D%22demo%22%7D");
+  auto del =
+      Send(port_, "PUT", "/api/v1/admin/tsdb/delete_series?match[]=up%7Bjob%3D%22demo%22%7D");
   ASSERT_TRUE(del.ok());
   EXPECT_EQ(del->status, 204) << del->body;
   EXPECT_EQ(del->body, "");

@@ -1,11 +1,12 @@
 // Deletion through tombstones (the admin API's delete_series and
 // clean_tombstones): intervals, queries on head and persisted chunks,
 // restarts, and the clean that rewrites the chunks.
+#include "tombstones.h"
+
 #include <gtest/gtest.h>
 
 #include "db_impl.h"
 #include "test_util.h"
-#include "tombstones.h"
 #include "vigil/tsdb/db.h"
 #include "vigil/tsdb/tools.h"
 
@@ -80,11 +81,13 @@ class TombstonesTest : public ::testing::Test {
   }
   static std::vector<Point> Range(TimestampMs from, TimestampMs to) {
     std::vector<Point> out;
-    for (TimestampMs t = from; t < to; t += 1000) out.push_back(P(t, static_cast<double>(t / 1000)));
+    for (TimestampMs t = from; t < to; t += 1000)
+      out.push_back(P(t, static_cast<double>(t / 1000)));
     return out;
   }
   std::vector<Point> Read(const std::string& name) {
-    auto all = testutil::ReadAll(*db_, kMinTime, kMaxTime, {M(MatchType::kEqual, "__name__", name)});
+    auto all =
+        testutil::ReadAll(*db_, kMinTime, kMaxTime, {M(MatchType::kEqual, "__name__", name)});
     return all.empty() ? std::vector<Point>() : all.begin()->second;
   }
   void Delete(const std::string& name, TimestampMs mint, TimestampMs maxt) {
@@ -138,8 +141,8 @@ TEST_F(TombstonesTest, PartialDeleteHidesSamplesInHeadAndPersistedChunks) {
   ASSERT_TRUE(it->Seek(10'000));
   EXPECT_EQ(it->AtT(), 45'000);
   // A query of the deleted range alone finds no series.
-  EXPECT_TRUE(testutil::ReadAll(*db_, 6'000, 40'000, {M(MatchType::kEqual, "__name__", "a")})
-                  .empty());
+  EXPECT_TRUE(
+      testutil::ReadAll(*db_, 6'000, 40'000, {M(MatchType::kEqual, "__name__", "a")}).empty());
   EXPECT_EQ(Names(6'000, 40'000), (std::vector<std::string>{"b"}));
 }
 
@@ -157,7 +160,8 @@ TEST_F(TombstonesTest, FullyDeletedSeriesDisappearsAndLaterAppendsShow) {
   // The tombstone ends at the newest sample: what comes later is kept, and
   // older samples stay refused.
   auto app = db_->NewAppender();
-  EXPECT_TRUE(IsOutOfOrder(app->Append(0, Labels::FromStrings({"__name__", "a"}), 1'000, 1).status()));
+  EXPECT_TRUE(
+      IsOutOfOrder(app->Append(0, Labels::FromStrings({"__name__", "a"}), 1'000, 1).status()));
   app.reset();
   Fill("a", 35'000, 37'000);
   EXPECT_EQ(Read("a"), Range(35'000, 37'000));
@@ -219,10 +223,10 @@ TEST_F(TombstonesTest, CleanRemovesSamplesSeriesAndTombstones) {
 
 TEST_F(TombstonesTest, DeleteOfNothingWritesNoTombstone) {
   Fill("a", 10'000, 20'000);
-  Delete("a", 30'000, 40'000);   // after its newest sample
-  Delete("a", 0, 5'000);         // before its oldest chunk
+  Delete("a", 30'000, 40'000);  // after its newest sample
+  Delete("a", 0, 5'000);        // before its oldest chunk
   Delete("nosuch", kMinTime, kMaxTime);
-  Delete("a", 15'000, 12'000);   // start after end
+  Delete("a", 15'000, 12'000);  // start after end
   EXPECT_EQ(StoredTombstones(), 0u);
   EXPECT_EQ(Read("a"), Range(10'000, 20'000));
 }
