@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "db_impl.h"
 #include "test_util.h"
 #include "vigil/tsdb/db.h"
@@ -219,6 +222,42 @@ TEST_F(TombstonesTest, CleanRemovesSamplesSeriesAndTombstones) {
   // A clean with nothing to do is a no-op.
   ASSERT_TRUE(db_->CleanTombstones().ok());
   EXPECT_EQ(Read("a"), want);
+}
+
+// Deletes and cleans while another thread appends: what is left of `a` is
+// always a run of its newest samples (a deletion takes a prefix), without
+// holes, and `b` loses nothing.
+TEST_F(TombstonesTest, DeleteAndCleanWhileAppending) {
+  constexpr TimestampMs kLast = 3'000 * 1000;
+  std::atomic<bool> failed{false};
+  std::atomic<TimestampMs> written{-1};
+  std::thread writer([&] {
+    for (TimestampMs t = 0; t <= kLast; t += 1000) {
+      // Paced, so the deletions below run while it appends.
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      auto app = db_->NewAppender();
+      for (const char* name : {"a", "b"}) {
+        if (!app->Append(0, Labels::FromStrings({"__name__", name}), t, t / 1000).ok()) {
+          failed = true;
+        }
+      }
+      if (!app->Commit().ok()) failed = true;
+      written = t;
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    while (written.load() < (i + 1) * 100 * 1000) std::this_thread::yield();
+    Delete("a", kMinTime, kMaxTime);
+    ASSERT_TRUE(db_->Flush().ok());
+    ASSERT_TRUE(db_->CleanTombstones().ok());
+  }
+  writer.join();
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(Read("b"), Range(0, kLast + 1000));
+  std::vector<Point> a = Read("a");
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a, Range(a.front().t, kLast + 1000));
+  EXPECT_EQ(StoredTombstones(), 0u);
 }
 
 TEST_F(TombstonesTest, DeleteOfNothingWritesNoTombstone) {
