@@ -65,4 +65,48 @@ inline Options CrashOptions() {
   }
 }
 
+// What RunDeletingChild reports through its pipe.
+struct DeletionEvent {
+  enum Kind : int64_t { kCommitted = 0, kDeleted = 1 } kind;
+  TimestampMs t;  // the batch committed, or the time series 0 is deleted up to
+};
+
+// As RunChild, and every few batches deletes series 0 up to its newest sample
+// (reported once DeleteSeries returned), and now and then cleans tombstones.
+[[noreturn]] inline void RunDeletingChild(const std::string& path, int fd, uint32_t seed) {
+  auto db = DB::Open(path, CrashOptions());
+  if (!db.ok()) _exit(2);
+  TimestampMs t = 0;
+  {
+    auto q = (*db)->NewQuerier(0, std::numeric_limits<int64_t>::max());
+    if (!q.ok()) _exit(2);
+    auto set = (*q)->Select(false, nullptr, {});
+    while (set->Next()) {
+      auto it = set->At().Iterator();
+      while (it->Next()) t = std::max(t, it->AtT());
+    }
+  }
+  auto report = [fd](DeletionEvent e) {
+    if (::write(fd, &e, sizeof e) != sizeof e) _exit(5);
+  };
+  Result<model::Matcher> victim = model::Matcher::Make(model::MatchType::kEqual, "i", "0");
+  if (!victim.ok()) _exit(2);
+  std::mt19937 rng(seed);
+  auto app = (*db)->NewAppender();
+  for (int batch = 0;; ++batch) {
+    t += 1000;
+    for (int i = 0; i < kSeries; ++i) {
+      if (!app->Append(0, SeriesLabels(i), t, static_cast<double>(t + i)).ok()) _exit(3);
+    }
+    if (!app->Commit().ok()) _exit(4);
+    report({DeletionEvent::kCommitted, t});
+    if (rng() % 5 == 0) {
+      if (!(*db)->DeleteSeries({*victim}, 0, t).ok()) _exit(8);
+      report({DeletionEvent::kDeleted, t});
+    }
+    if (rng() % 7 == 0 && !(*db)->Flush().ok()) _exit(7);
+    if (rng() % 11 == 0 && !(*db)->CleanTombstones().ok()) _exit(9);
+  }
+}
+
 }  // namespace vigil::tsdb::crash
