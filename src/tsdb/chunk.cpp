@@ -44,12 +44,52 @@ int64_t WrapAdd(int64_t a, int64_t b) {
 
 }  // namespace
 
+namespace {
+
+// Appends bits after a chunk's last byte without reading that byte back: its
+// value is kept in the encoder (`tail`), so appending to a chunk that is cold
+// in the cache (the head's case: one sample per series per scrape) does not
+// wait on a load of its buffer.
+class TailBitWriter {
+ public:
+  TailBitWriter(std::string* out, int free_bits, uint8_t tail)
+      : out_(out), free_bits_(free_bits), tail_(tail) {}
+
+  void WriteBit(bool bit) { WriteBits(bit ? 1 : 0, 1); }
+
+  // Writes the low `n` bits of `v`, most significant first. 0 <= n <= 64.
+  void WriteBits(uint64_t v, int n) {
+    while (n > 0) {
+      if (free_bits_ == 0) {
+        out_->push_back(0);
+        free_bits_ = 8;
+        tail_ = 0;
+      }
+      int take = n < free_bits_ ? n : free_bits_;
+      uint64_t chunk = (v >> (n - take)) & ((1ULL << take) - 1);
+      tail_ = static_cast<uint8_t>(tail_ | (chunk << (free_bits_ - take)));
+      out_->back() = static_cast<char>(tail_);
+      free_bits_ -= take;
+      n -= take;
+    }
+  }
+
+  int free_bits() const { return free_bits_; }
+  uint8_t tail() const { return tail_; }
+
+ private:
+  std::string* out_;
+  int free_bits_;  // unused low bits of the last byte
+  uint8_t tail_;   // the last byte's value
+};
+
+}  // namespace
+
 ChunkEncoder::ChunkEncoder() { data_.assign(kHeaderSize, '\0'); }
 
 void ChunkEncoder::Append(TimestampMs t, double v) {
   uint64_t bits = std::bit_cast<uint64_t>(v);
-  BitWriter w(&data_);
-  w.set_free_bits(free_bits_);
+  TailBitWriter w(&data_, free_bits_, tail_);
   if (count_ == 0) {
     w.WriteBits(static_cast<uint64_t>(t), 64);
     w.WriteBits(bits, 64);
@@ -92,6 +132,7 @@ void ChunkEncoder::Append(TimestampMs t, double v) {
     }
   }
   free_bits_ = w.free_bits();
+  tail_ = w.tail();
   t_ = t;
   v_bits_ = bits;
   ++count_;

@@ -42,6 +42,7 @@ class ChunkEncoder {
 
   std::string data_;
   int free_bits_ = 0;
+  uint8_t tail_ = 0;  // the value of data_'s last byte while free_bits_ > 0
   int count_ = 0;
   TimestampMs min_t_ = 0;
   TimestampMs t_ = 0;
