@@ -219,6 +219,8 @@ Result<Matrix> Evaluator::LoadSeries(const VectorSelector& vs, TimestampMs mint,
       ok = it->Next();
     }
     VIGIL_RETURN_IF_ERROR(it->status());
+    // A guess far too big (a short series after a long one) is given back.
+    if (s.points.capacity() > 2 * s.points.size() + 16) s.points.shrink_to_fit();
     last_size = s.points.size();
     loaded += static_cast<int64_t>(s.points.size());
     ctx_->total_samples += static_cast<int64_t>(s.points.size());
