@@ -15,9 +15,10 @@ namespace {
 // A flush writes batches of about this many chunk bytes, so one WriteBatch
 // (and the memory it copies) stays small next to the head.
 constexpr size_t kFlushBatchBytes = 1 << 20;
-// Once this many chunk bytes left the head (and RocksDB flushed memtables of
-// about as much), freed memory is handed back to the OS: glibc keeps freed
-// blocks in its per-thread arenas otherwise, and the resident size only grows.
+// Once this many bytes of the head's chunks left it (and RocksDB flushed
+// memtables of about as much), freed memory is handed back to the OS: glibc
+// keeps freed blocks in its per-thread arenas otherwise, and the resident
+// size only grows. Counted in the head's encoding, not the smaller stored one.
 constexpr size_t kTrimAfterBytes = 4 << 20;
 
 TimestampMs PersistedMin(MemSeries* s) {
@@ -79,13 +80,13 @@ Status DBImpl::FlushLocked() {
     if (chunks.empty()) continue;
     // The head's Gorilla chunks are stored in the (usually smaller) packed
     // encoding; the head keeps its own bytes until MarkPersisted drops them.
-    for (ChunkRef& c : chunks) {
-      c.bytes = std::make_shared<const std::string>(CompactChunkForStorage(*c.bytes));
-    }
     size_t chunk_bytes = 0;
-    for (const ChunkRef& c : chunks) chunk_bytes += c.bytes->size();
+    for (ChunkRef& c : chunks) {
+      flushed += c.bytes->size();  // what leaves the head's memory
+      c.bytes = std::make_shared<const std::string>(CompactChunkForStorage(*c.bytes));
+      chunk_bytes += c.bytes->size();
+    }
     bytes += chunk_bytes;
-    flushed += chunk_bytes;
     TimestampMs first = std::min(chunks.front().min_t, PersistedMin(s));
     items.push_back(FlushItem{s->ref(), s->persisted.load() ? nullptr : &s->labels(),
                               std::move(chunks), first});
