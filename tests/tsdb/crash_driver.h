@@ -31,21 +31,25 @@ inline Options CrashOptions() {
   return o;
 }
 
+// The newest sample time in `db` (0 when empty); exits the child on error.
+inline TimestampMs NewestSample(DB& db) {
+  TimestampMs t = 0;
+  auto q = db.NewQuerier(0, std::numeric_limits<int64_t>::max());
+  if (!q.ok()) _exit(2);
+  auto set = (*q)->Select(false, nullptr, {});
+  while (set->Next()) {
+    auto it = set->At().Iterator();
+    while (it->Next()) t = std::max(t, it->AtT());
+  }
+  return t;
+}
+
 // Ingests until killed, writing each committed batch's time to `fd`.
 [[noreturn]] inline void RunChild(const std::string& path, int fd, uint32_t seed) {
   auto db = DB::Open(path, CrashOptions());
   if (!db.ok()) _exit(2);
   // Continue after what an earlier child committed.
-  TimestampMs t = 0;
-  {
-    auto q = (*db)->NewQuerier(0, std::numeric_limits<int64_t>::max());
-    if (!q.ok()) _exit(2);
-    auto set = (*q)->Select(false, nullptr, {});
-    while (set->Next()) {
-      auto it = set->At().Iterator();
-      while (it->Next()) t = std::max(t, it->AtT());
-    }
-  }
+  TimestampMs t = NewestSample(**db);
   std::mt19937 rng(seed);
   auto app = (*db)->NewAppender();
   std::vector<SeriesRef> refs(kSeries, 0);
@@ -76,16 +80,7 @@ struct DeletionEvent {
 [[noreturn]] inline void RunDeletingChild(const std::string& path, int fd, uint32_t seed) {
   auto db = DB::Open(path, CrashOptions());
   if (!db.ok()) _exit(2);
-  TimestampMs t = 0;
-  {
-    auto q = (*db)->NewQuerier(0, std::numeric_limits<int64_t>::max());
-    if (!q.ok()) _exit(2);
-    auto set = (*q)->Select(false, nullptr, {});
-    while (set->Next()) {
-      auto it = set->At().Iterator();
-      while (it->Next()) t = std::max(t, it->AtT());
-    }
-  }
+  TimestampMs t = NewestSample(**db);
   auto report = [fd](DeletionEvent e) {
     if (::write(fd, &e, sizeof e) != sizeof e) _exit(5);
   };
