@@ -163,6 +163,26 @@ int Compare(const Labels& a, const Labels& b) {
   return ia == ea ? -1 : 1;
 }
 
+namespace {
+
+void AppendSortKeyPart(std::string_view s, std::string* out) {
+  for (size_t zero; (zero = s.find('\0')) != std::string_view::npos; s.remove_prefix(zero + 1)) {
+    out->append(s.substr(0, zero));
+    out->append("\0\xff", 2);
+  }
+  out->append(s);
+  out->append("\0\0", 2);
+}
+
+}  // namespace
+
+void AppendSortKey(const Labels& labels, std::string* out) {
+  for (const Label& l : labels) {
+    AppendSortKeyPart(l.name, out);
+    AppendSortKeyPart(l.value, out);
+  }
+}
+
 LabelsBuilder::LabelsBuilder(const Labels& base) { Reset(base); }
 
 void LabelsBuilder::Reset(const Labels& base) {

@@ -82,22 +82,21 @@ void Head::CutChunk(MemSeries* s) {
   metrics_->head_chunks.Inc();
 }
 
-std::vector<ChunkRef> Head::Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt,
-                                     TimestampMs* persisted_max_t,
-                                     TimestampMs* persisted_min_t) const {
-  std::vector<ChunkRef> out;
+Head::PersistedSpan Head::Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt,
+                                   ChunkArena* arena, std::vector<ChunkView>* views,
+                                   std::vector<std::shared_ptr<const std::string>>* owners) const {
   std::lock_guard lock(s->mu);
-  *persisted_max_t = s->persisted_max_t;
-  if (persisted_min_t != nullptr) *persisted_min_t = s->persisted_min_t;
   for (const ChunkRef& c : s->closed) {
-    if (c.max_t >= mint && c.min_t <= maxt) out.push_back(c);
+    if (c.max_t < mint || c.min_t > maxt) continue;
+    views->push_back(ChunkView{*c.bytes, c.min_t, c.max_t});
+    owners->push_back(c.bytes);
   }
   if (s->open != nullptr && s->open->num_samples() > 0 && s->open->max_time() >= mint &&
       s->open->min_time() <= maxt) {
-    out.push_back(ChunkRef{std::make_shared<const std::string>(s->open->bytes()),
-                           s->open->min_time(), s->open->max_time()});
+    views->push_back(
+        ChunkView{arena->Copy(s->open->bytes()), s->open->min_time(), s->open->max_time()});
   }
-  return out;
+  return PersistedSpan{s->persisted_min_t, s->persisted_max_t, s->persisted_newest_min_t};
 }
 
 uint64_t Head::NextSeq() { return next_seq_.fetch_add(1) + 1; }
@@ -163,6 +162,7 @@ void Head::MarkPersisted(MemSeries* s, size_t n, TimestampMs min_t, TimestampMs 
   {
     std::lock_guard lock(s->mu);
     n = std::min(n, s->closed.size());
+    if (n > 0) s->persisted_newest_min_t = s->closed[n - 1].min_t;
     s->closed.erase(s->closed.begin(), s->closed.begin() + static_cast<ptrdiff_t>(n));
     if (max_t > s->persisted_max_t) s->persisted_max_t = max_t;
     if (min_t < s->persisted_min_t) s->persisted_min_t = min_t;

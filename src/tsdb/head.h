@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "chunk.h"
+#include "chunk_view.h"
 #include "metrics_set.h"
 #include "postings.h"
 #include "series_refs.h"
@@ -62,6 +63,11 @@ class MemSeries {
   uint64_t last_v_bits = 0;              // guarded by mu; its value
   TimestampMs persisted_max_t = kMinTime;  // guarded by mu; newest sample in RocksDB
   TimestampMs persisted_min_t = kMaxTime;  // guarded by mu; start of its oldest RocksDB chunk
+  // Guarded by mu: the start of its newest RocksDB chunk, so a query that
+  // needs only that chunk reads it by key; kMinTime when not known (after a
+  // restart), and possibly stale after a tombstone clean (a read by key then
+  // finds nothing and falls back to a scan).
+  TimestampMs persisted_newest_min_t = kMinTime;
   // The newest sample an uncommitted batch holds for this series, so Append
   // can refuse out-of-order samples within a batch (guarded by mu).
   uint64_t pending_token = 0;
@@ -139,12 +145,19 @@ class Head {
   void ResetSeq(uint64_t seq);
   MetricsSet* metrics() const { return metrics_; }
 
-  // The series' chunks overlapping [mint, maxt], oldest first, and the newest
-  // time already persisted (samples up to it are in RocksDB, not here).
-  // `persisted_min_t` (optional): where its persisted chunks start.
-  std::vector<ChunkRef> Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt,
-                                 TimestampMs* persisted_max_t,
-                                 TimestampMs* persisted_min_t = nullptr) const;
+  // What a query reads of a series under its lock, besides its head chunks.
+  struct PersistedSpan {
+    TimestampMs min_t = kMaxTime;  // start of its oldest persisted chunk
+    TimestampMs max_t = kMinTime;  // its newest persisted sample; kMinTime: none
+    TimestampMs newest_chunk_min_t = kMinTime;  // see MemSeries::persisted_newest_min_t
+  };
+  // Appends the series' head chunks overlapping [mint, maxt], oldest first,
+  // to `views`: full chunks as views of the head's immutable bytes (whose
+  // owners are appended to `owners`), the open chunk as a copy in `arena`.
+  // Returns what is persisted (samples up to its max_t are in RocksDB).
+  PersistedSpan Snapshot(MemSeries* s, TimestampMs mint, TimestampMs maxt, ChunkArena* arena,
+                         std::vector<ChunkView>* views,
+                         std::vector<std::shared_ptr<const std::string>>* owners) const;
   // A sequence number for a commit when there is no WAL to sequence it.
   uint64_t NextSeq();
   // The oldest time an append may have (retention); older is out of bounds.

@@ -7,59 +7,58 @@
 namespace vigil::tsdb {
 namespace {
 
+// What a Select read, shared by its series set and the iterators it hands
+// out: chunk bytes (copied into the arena, or the head's immutable chunks
+// kept alive by `owners`) and every series' chunk views, in series order.
+struct SelectedChunks {
+  ChunkArena arena;
+  std::vector<std::shared_ptr<const std::string>> owners;
+  std::vector<ChunkView> views;
+};
+
 struct SeriesEntry {
-  SeriesRef ref;
   const model::Labels* labels;  // owned by the head's series, kept by the querier's epoch
-  std::vector<ChunkRef> head_chunks;
-  TimestampMs persisted_max_t;
-  TimestampMs persisted_min_t;
-  const Intervals* deleted = nullptr;  // its tombstones, when it has some
+  const Intervals* deleted;     // its tombstones, when it has some
+  uint32_t first;               // its chunks: views[first, first + count)
+  uint32_t count;
 };
 
 class ListSeries final : public Series {
  public:
   const model::Labels& labels() const override { return *labels_; }
   std::unique_ptr<SampleIterator> Iterator() const override {
-    auto it = std::make_unique<ChunkListIterator>(chunks_, mint_, maxt_);
+    auto it = std::make_unique<ChunkListIterator>(chunks_owner_, chunks_, mint_, maxt_);
     if (deleted_ == nullptr) return it;
     return std::make_unique<TombstoneFilterIterator>(std::move(it), deleted_);
   }
 
   const model::Labels* labels_ = nullptr;
   const Intervals* deleted_ = nullptr;
-  std::vector<ChunkRef> chunks_;
+  std::shared_ptr<const void> chunks_owner_;
+  std::span<const ChunkView> chunks_;
   TimestampMs mint_ = 0;
   TimestampMs maxt_ = 0;
 };
 
 class HeadSeriesSet final : public SeriesSet {
  public:
-  HeadSeriesSet(std::vector<SeriesEntry> entries, std::shared_ptr<ChunkSource> source,
-                TimestampMs mint, TimestampMs maxt)
-      : entries_(std::move(entries)), source_(std::move(source)), mint_(mint), maxt_(maxt) {}
+  HeadSeriesSet(std::vector<SeriesEntry> entries, std::shared_ptr<const SelectedChunks> chunks,
+                TimestampMs mint, TimestampMs maxt, Status status = Status::Ok())
+      : entries_(std::move(entries)), chunks_(std::move(chunks)), status_(std::move(status)) {
+    current_.chunks_owner_ = chunks_;
+    current_.mint_ = mint;
+    current_.maxt_ = maxt;
+  }
 
   bool Next() override {
-    while (next_ < entries_.size()) {
-      SeriesEntry& e = entries_[next_++];
+    while (status_.ok() && next_ < entries_.size()) {
+      const SeriesEntry& e = entries_[next_++];
+      if (e.count == 0) continue;
       current_.labels_ = e.labels;
-      current_.mint_ = mint_;
-      current_.maxt_ = maxt_;
-      current_.chunks_.clear();
-      if (source_ != nullptr && e.persisted_max_t != kMinTime && e.persisted_max_t >= mint_) {
-        Status s = source_->ReadChunks(e.ref, mint_, maxt_, e.persisted_min_t, e.persisted_max_t,
-                                       &current_.chunks_);
-        if (!s.ok()) {
-          status_ = s;
-          return false;
-        }
-      }
-      for (ChunkRef& c : e.head_chunks) current_.chunks_.push_back(std::move(c));
       current_.deleted_ = e.deleted;
-      if (e.deleted != nullptr && !HasLiveSample()) {
-        if (!status_.ok()) return false;
-        continue;
-      }
-      if (!current_.chunks_.empty()) return true;
+      current_.chunks_ = std::span<const ChunkView>(chunks_->views).subspan(e.first, e.count);
+      if (e.deleted == nullptr || HasLiveSample()) return true;
+      if (!status_.ok()) return false;
     }
     return false;
   }
@@ -67,14 +66,9 @@ class HeadSeriesSet final : public SeriesSet {
   Status status() const override { return status_; }
 
  private:
-  // Drops the current series' wholly deleted chunks; whether a sample in
-  // range is left (as Prometheus's querier, which skips a series left
-  // without chunks).
+  // Whether the current series has a sample in range that is not deleted
+  // (as Prometheus's querier, which skips a series left without samples).
   bool HasLiveSample() {
-    std::erase_if(current_.chunks_, [&](const ChunkRef& c) {
-      return IntervalsCover(*current_.deleted_, c.min_t, c.max_t);
-    });
-    if (current_.chunks_.empty()) return false;
     std::unique_ptr<SampleIterator> it = current_.Iterator();
     if (it->Next()) return true;
     status_ = it->status();
@@ -82,25 +76,46 @@ class HeadSeriesSet final : public SeriesSet {
   }
 
   std::vector<SeriesEntry> entries_;
-  std::shared_ptr<ChunkSource> source_;
-  TimestampMs mint_;
-  TimestampMs maxt_;
+  std::shared_ptr<const SelectedChunks> chunks_;
   size_t next_ = 0;
   ListSeries current_;
   Status status_;
 };
 
+// Orders entries by their labels (model::Compare) through flat sort keys.
+void SortByLabels(std::vector<SeriesEntry>* entries) {
+  std::string keys;
+  std::vector<std::pair<size_t, size_t>> spans;  // key offset, size
+  spans.reserve(entries->size());
+  for (const SeriesEntry& e : *entries) {
+    size_t at = keys.size();
+    model::AppendSortKey(*e.labels, &keys);
+    spans.emplace_back(at, keys.size() - at);
+  }
+  std::vector<uint32_t> order(entries->size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  auto key = [&](uint32_t i) {
+    return std::string_view(keys).substr(spans[i].first, spans[i].second);
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  std::vector<SeriesEntry> sorted;
+  sorted.reserve(entries->size());
+  for (uint32_t i : order) sorted.push_back((*entries)[i]);
+  *entries = std::move(sorted);
+}
+
 }  // namespace
 
-ChunkListIterator::ChunkListIterator(std::vector<ChunkRef> chunks, TimestampMs mint,
+ChunkListIterator::ChunkListIterator(std::shared_ptr<const void> owner,
+                                     std::span<const ChunkView> chunks, TimestampMs mint,
                                      TimestampMs maxt)
-    : chunks_(std::move(chunks)), mint_(mint), maxt_(maxt) {}
+    : owner_(std::move(owner)), chunks_(chunks), mint_(mint), maxt_(maxt) {}
 
 bool ChunkListIterator::OpenChunk() {
   while (index_ < chunks_.size()) {
-    const ChunkRef& c = chunks_[index_];
+    const ChunkView& c = chunks_[index_];
     if (c.max_t >= mint_ && c.min_t <= maxt_) {
-      it_ = std::make_unique<ChunkIterator>(*c.bytes);
+      it_.emplace(c.bytes);
       return true;
     }
     ++index_;
@@ -113,7 +128,7 @@ bool ChunkListIterator::Next() {
   valid_ = false;
   if (done_) return false;
   for (;;) {
-    if (it_ == nullptr && !OpenChunk()) break;
+    if (!it_.has_value() && !OpenChunk()) break;
     if (it_->Next()) {
       // A sample at or before the last one returned is the same sample seen
       // again across the persisted/head boundary: skip it.
@@ -137,7 +152,7 @@ bool ChunkListIterator::Next() {
 
 bool ChunkListIterator::Seek(TimestampMs t) {
   if (done_) return false;
-  if (valid_ && it_ != nullptr && it_->t() >= t) return true;
+  if (valid_ && it_.has_value() && it_->t() >= t) return true;
   valid_ = false;
   t = std::max(t, mint_);
   // Skip whole chunks that end before t.
@@ -145,7 +160,7 @@ bool ChunkListIterator::Seek(TimestampMs t) {
     ++index_;
     it_.reset();
   }
-  if (it_ == nullptr && !OpenChunk()) {
+  if (!it_.has_value() && !OpenChunk()) {
     done_ = true;
     return false;
   }
@@ -185,39 +200,85 @@ HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, Timest
 HeadQuerier::~HeadQuerier() { head_->Unpin(epoch_); }
 
 // Hints narrow what is read to the range the caller will use, as
-// Prometheus's block querier does.
+// Prometheus's block querier does. Persisted chunks are read here, all at
+// once and in key order (much cheaper for RocksDB than one seek per series
+// in label order); the engine reads every selected series anyway.
 std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHints* hints,
                                                const std::vector<model::Matcher>& matchers) {
   TimestampMs mint = mint_;
   TimestampMs maxt = maxt_;
+  auto chunks = std::make_shared<SelectedChunks>();
   if (hints != nullptr && hints->start <= hints->end &&
       (hints->start != 0 || hints->end != 0)) {
     mint = std::max(mint, hints->start);
     maxt = std::min(maxt, hints->end);
     if (mint > maxt) {
-      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), nullptr, mint, maxt);
+      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), chunks, mint, maxt);
     }
   }
   Postings refs = head_->postings().Select(matchers);
-  std::vector<SeriesEntry> entries;
-  entries.reserve(refs.size());
+  // Per selected series: its head chunks [head_first, head_end) in
+  // head_views, and its persisted read (refs are sorted, so reads are too).
+  struct Selected {
+    SeriesEntry entry;
+    uint32_t head_first;
+    uint32_t head_end;
+    int64_t read;  // index into reads, -1 for none
+  };
+  std::vector<Selected> selected;
+  selected.reserve(refs.size());
+  std::vector<ChunkView> head_views;
+  std::vector<PersistedRead> reads;
   {
     std::unique_lock vis(head_->visibility_mu());
     for (SeriesRef ref : refs) {
       MemSeries* s = head_->ByRef(ref);
       if (s == nullptr) continue;
-      SeriesEntry e{ref, &s->labels(), {}, kMinTime, kMaxTime, DeletedOf(ref)};
-      e.head_chunks = head_->Snapshot(s, mint, maxt, &e.persisted_max_t, &e.persisted_min_t);
-      if (e.head_chunks.empty() && (e.persisted_max_t == kMinTime || e.persisted_max_t < mint)) {
-        continue;
+      const auto head_first = static_cast<uint32_t>(head_views.size());
+      Head::PersistedSpan span =
+          head_->Snapshot(s, mint, maxt, &chunks->arena, &head_views, &chunks->owners);
+      const auto head_end = static_cast<uint32_t>(head_views.size());
+      const bool persisted = span.max_t != kMinTime && span.max_t >= mint;
+      if (head_first == head_end && !persisted) continue;
+      int64_t read = -1;
+      if (persisted && source_ != nullptr) {
+        read = static_cast<int64_t>(reads.size());
+        reads.push_back(PersistedRead{ref, span});
       }
-      entries.push_back(std::move(e));
+      selected.push_back(Selected{{&s->labels(), DeletedOf(ref), 0, 0}, head_first, head_end, read});
     }
   }
-  if (source_ != nullptr) source_->Refresh();
-  std::sort(entries.begin(), entries.end(),
-            [](const SeriesEntry& a, const SeriesEntry& b) { return *a.labels < *b.labels; });
-  return std::make_unique<HeadSeriesSet>(std::move(entries), source_, mint, maxt);
+  std::vector<ChunkView> persisted_views;
+  if (source_ != nullptr) {
+    source_->Refresh();
+    Status st = source_->ReadMany(mint, maxt, &reads, &chunks->arena, &persisted_views);
+    if (!st.ok()) {
+      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), chunks, mint, maxt,
+                                             std::move(st));
+    }
+  }
+  // Each series' chunks, persisted then head, without those wholly deleted.
+  std::vector<SeriesEntry> entries;
+  entries.reserve(selected.size());
+  chunks->views.reserve(head_views.size() + persisted_views.size());
+  auto add = [&](const SeriesEntry& e, const ChunkView& c) {
+    if (e.deleted == nullptr || !IntervalsCover(*e.deleted, c.min_t, c.max_t)) {
+      chunks->views.push_back(c);
+    }
+  };
+  for (Selected& sel : selected) {
+    SeriesEntry e = sel.entry;
+    e.first = static_cast<uint32_t>(chunks->views.size());
+    if (sel.read >= 0) {
+      const PersistedRead& r = reads[static_cast<size_t>(sel.read)];
+      for (uint32_t i = r.first; i < r.first + r.count; ++i) add(e, persisted_views[i]);
+    }
+    for (uint32_t i = sel.head_first; i < sel.head_end; ++i) add(e, head_views[i]);
+    e.count = static_cast<uint32_t>(chunks->views.size()) - e.first;
+    if (e.count > 0) entries.push_back(e);
+  }
+  SortByLabels(&entries);
+  return std::make_unique<HeadSeriesSet>(std::move(entries), std::move(chunks), mint, maxt);
 }
 
 bool HeadQuerier::CoversAllTime() const { return mint_ == kMinTime && maxt_ == kMaxTime; }

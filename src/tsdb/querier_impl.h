@@ -8,6 +8,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "head.h"
@@ -15,6 +17,14 @@
 #include "vigil/tsdb/querier.h"
 
 namespace vigil::tsdb {
+
+// One series' persisted chunks that a Select reads.
+struct PersistedRead {
+  SeriesRef ref = 0;
+  Head::PersistedSpan span;  // what the head knew of its persisted chunks
+  uint32_t first = 0;        // out: its chunks are views[first, first + count)
+  uint32_t count = 0;
+};
 
 // Reads a series' persisted chunks (RocksDB); a null reader means none.
 class ChunkSource {
@@ -24,6 +34,11 @@ class ChunkSource {
   // is in [from, upto] (the series' persisted watermarks), oldest first.
   virtual Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
                             TimestampMs upto, std::vector<ChunkRef>* out) = 0;
+  // The same for many series at once (`reads` sorted by ref), in key order:
+  // copies the bytes into `arena`, appends views to `views`, oldest first
+  // per series, and sets each read's first/count.
+  virtual Status ReadMany(TimestampMs mint, TimestampMs maxt, std::vector<PersistedRead>* reads,
+                          ChunkArena* arena, std::vector<ChunkView>* views) = 0;
   // Called after the head was snapshotted: later reads must see at least
   // every chunk persisted before this call (the flusher writes RocksDB
   // before it drops chunks from the head).
@@ -31,9 +46,11 @@ class ChunkSource {
 };
 
 // Iterates a list of non-overlapping chunks, oldest first, within [mint, maxt].
+// `owner` keeps the chunks' bytes alive.
 class ChunkListIterator final : public SampleIterator {
  public:
-  ChunkListIterator(std::vector<ChunkRef> chunks, TimestampMs mint, TimestampMs maxt);
+  ChunkListIterator(std::shared_ptr<const void> owner, std::span<const ChunkView> chunks,
+                    TimestampMs mint, TimestampMs maxt);
   bool Next() override;
   bool Seek(TimestampMs t) override;
   TimestampMs AtT() const override;
@@ -43,11 +60,12 @@ class ChunkListIterator final : public SampleIterator {
  private:
   bool OpenChunk();
 
-  std::vector<ChunkRef> chunks_;
+  std::shared_ptr<const void> owner_;
+  std::span<const ChunkView> chunks_;
   TimestampMs mint_;
   TimestampMs maxt_;
   size_t index_ = 0;
-  std::unique_ptr<ChunkIterator> it_;
+  std::optional<ChunkIterator> it_;
   bool done_ = false;
   bool valid_ = false;  // At() is a sample in range
   bool returned_ = false;  // a sample was returned; last_t_ is its time

@@ -100,10 +100,24 @@ class RocksReader final : public ChunkSource {
       : store_(store), db_(db), chunks_(chunks) {}
   Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
                     TimestampMs upto, std::vector<ChunkRef>* out) override;
+  Status ReadMany(TimestampMs mint, TimestampMs maxt, std::vector<PersistedRead>* reads,
+                  ChunkArena* arena, std::vector<ChunkView>* views) override;
   // The iterator is an implicit snapshot: a new one is taken on the next read.
   void Refresh() override { it_.reset(); }
 
  private:
+  // Calls add(const StoredChunk&) for each chunk of `ref` that ReadChunks
+  // returns, oldest first, seeking each bucket of [from, upto].
+  template <typename Add>
+  Status Scan(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
+              TimestampMs upto, const Add& add);
+  // Reads by key the newest chunk of each of `reads` (their only chunk in
+  // range); those whose key is gone (cleaned or dropped since) are
+  // appended to `missing`.
+  Status ReadNewest(TimestampMs mint, TimestampMs maxt, const std::vector<PersistedRead*>& reads,
+                    ChunkArena* arena, std::vector<ChunkView>* views,
+                    std::vector<PersistedRead*>* missing);
+
   RocksStore* store_;
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* chunks_;
@@ -460,8 +474,9 @@ class RocksStore final : public Store {
   std::atomic<TimestampMs> max_bucket_{kMinTime};
 };
 
-Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
-                               TimestampMs upto, std::vector<ChunkRef>* out) {
+template <typename Add>
+Status RocksReader::Scan(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
+                         TimestampMs upto, const Add& add) {
   if (it_ == nullptr) {
     rocksdb::ReadOptions ro;
     ro.prefix_same_as_start = true;
@@ -480,10 +495,93 @@ Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt
       VIGIL_RETURN_IF_ERROR(RocksStore::Decode(it_->key(), it_->value(), &c));
       if (c.min_t > hi) break;
       if (c.max_t < mint) continue;
-      out->push_back(ChunkRef{std::make_shared<const std::string>(c.bytes), c.min_t, c.max_t});
+      add(c);
     }
     VIGIL_RETURN_IF_ERROR(Convert(it_->status(), "reading chunks"));
     if (b > kMaxTime - range) break;
+  }
+  return Status::Ok();
+}
+
+Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
+                               TimestampMs upto, std::vector<ChunkRef>* out) {
+  return Scan(ref, mint, maxt, from, upto, [&](const StoredChunk& c) {
+    out->push_back(ChunkRef{std::make_shared<const std::string>(c.bytes), c.min_t, c.max_t});
+  });
+}
+
+Status RocksReader::ReadNewest(TimestampMs mint, TimestampMs maxt,
+                               const std::vector<PersistedRead*>& reads, ChunkArena* arena,
+                               std::vector<ChunkView>* views,
+                               std::vector<PersistedRead*>* missing) {
+  // RocksDB batches lookups of up to 32 keys internally; a few batches at
+  // a time keep the pinned values few.
+  constexpr size_t kBatch = 128;
+  const int64_t range = store_->range();
+  std::vector<std::string> keys;
+  std::vector<rocksdb::Slice> slices;
+  std::vector<rocksdb::PinnableSlice> values(kBatch);
+  std::vector<rocksdb::Status> statuses(kBatch);
+  for (size_t begin = 0; begin < reads.size(); begin += kBatch) {
+    const size_t n = std::min(kBatch, reads.size() - begin);
+    keys.clear();
+    slices.clear();
+    for (size_t i = 0; i < n; ++i) {
+      const PersistedRead& r = *reads[begin + i];
+      const TimestampMs t = r.span.newest_chunk_min_t;
+      keys.push_back(ChunkKey(BucketStart(t, range), r.ref, t));
+    }
+    for (const std::string& k : keys) slices.emplace_back(k);
+    db_->MultiGet(rocksdb::ReadOptions(), chunks_, n, slices.data(), values.data(),
+                  statuses.data());
+    for (size_t i = 0; i < n; ++i) {
+      PersistedRead& r = *reads[begin + i];
+      if (statuses[i].IsNotFound()) {
+        missing->push_back(&r);
+        continue;
+      }
+      VIGIL_RETURN_IF_ERROR(Convert(statuses[i], "reading chunks"));
+      StoredChunk c;
+      VIGIL_RETURN_IF_ERROR(RocksStore::Decode(slices[i], values[i], &c));
+      r.first = static_cast<uint32_t>(views->size());
+      r.count = 0;
+      if (c.max_t >= mint && c.min_t <= maxt) {
+        views->push_back(ChunkView{arena->Copy(c.bytes), c.min_t, c.max_t});
+        r.count = 1;
+      }
+      values[i].Reset();
+    }
+  }
+  return Status::Ok();
+}
+
+Status RocksReader::ReadMany(TimestampMs mint, TimestampMs maxt,
+                             std::vector<PersistedRead>* reads, ChunkArena* arena,
+                             std::vector<ChunkView>* views) {
+  // A series whose newest persisted chunk starts at or before mint needs
+  // only that chunk, and its key is known: batched point lookups cost far
+  // less than a seek each. The others (and keys gone since) are scanned.
+  std::vector<PersistedRead*> by_key;
+  std::vector<PersistedRead*> scan;
+  for (PersistedRead& r : *reads) {
+    const TimestampMs newest = r.span.newest_chunk_min_t;
+    if (newest != kMinTime && newest <= mint && newest >= r.span.min_t) {
+      by_key.push_back(&r);
+    } else {
+      scan.push_back(&r);
+    }
+  }
+  VIGIL_RETURN_IF_ERROR(ReadNewest(mint, maxt, by_key, arena, views, &scan));
+  // In ref order, seeks within a bucket move forward through its keys.
+  std::sort(scan.begin(), scan.end(),
+            [](const PersistedRead* a, const PersistedRead* b) { return a->ref < b->ref; });
+  for (PersistedRead* r : scan) {
+    r->first = static_cast<uint32_t>(views->size());
+    VIGIL_RETURN_IF_ERROR(Scan(r->ref, mint, maxt, r->span.min_t, r->span.max_t,
+                               [&](const StoredChunk& c) {
+                                 views->push_back(ChunkView{arena->Copy(c.bytes), c.min_t, c.max_t});
+                               }));
+    r->count = static_cast<uint32_t>(views->size()) - r->first;
   }
   return Status::Ok();
 }

@@ -27,10 +27,16 @@ Result<AnalyzeReport> Analyze(DB& db, size_t top) {
   AnalyzeReport r;
   TimestampMs lo = kMaxTime;
   TimestampMs hi = kMinTime;
+  ChunkArena arena;
+  std::vector<ChunkView> chunks;
+  std::vector<std::shared_ptr<const std::string>> owners;
   head->ForEachSeries([&](MemSeries* s) {
-    TimestampMs persisted = kMinTime;
-    for (const ChunkRef& c : head->Snapshot(s, kMinTime, kMaxTime, &persisted)) {
-      r.head_samples += static_cast<uint64_t>(ChunkNumSamples(*c.bytes));
+    arena.Clear();
+    chunks.clear();
+    owners.clear();
+    head->Snapshot(s, kMinTime, kMaxTime, &arena, &chunks, &owners);
+    for (const ChunkView& c : chunks) {
+      r.head_samples += static_cast<uint64_t>(ChunkNumSamples(c.bytes));
       lo = std::min(lo, c.min_t);
       hi = std::max(hi, c.max_t);
     }

@@ -83,6 +83,37 @@ TEST(Labels, CompareMatchesPairwiseOrder) {
   }
 }
 
+// The sort key orders as Compare on values holding 0x00 and 0xff bytes, on
+// prefixes of each other and on label sets that are prefixes of others.
+TEST(Labels, SortKeyOrdersAsCompare) {
+  std::mt19937 rng(5);
+  const std::vector<std::string> names = {"__name__", "a", "ab", "b"};
+  const std::vector<std::string> values = {"x", std::string("x\0", 2), std::string("x\0y", 3),
+                                           "x\xff", "xy", std::string("\0", 1), "y",
+                                           std::string("x\0\0", 3)};
+  std::vector<Labels> labels;
+  for (int i = 0; i < 300; ++i) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const std::string& name : names) {
+      if (rng() % 3 != 0) pairs.emplace_back(name, values[rng() % values.size()]);
+    }
+    labels.push_back(Labels::FromPairs(pairs));
+  }
+  std::vector<std::string> keys;
+  for (const Labels& l : labels) {
+    std::string k;
+    AppendSortKey(l, &k);
+    keys.push_back(k);
+  }
+  for (size_t i = 0; i < labels.size(); ++i) {
+    for (size_t j = 0; j < labels.size(); ++j) {
+      int c = keys[i].compare(keys[j]);
+      ASSERT_EQ(c < 0 ? -1 : (c > 0 ? 1 : 0), Compare(labels[i], labels[j]))
+          << labels[i].ToString() << " vs " << labels[j].ToString();
+    }
+  }
+}
+
 TEST(Labels, ToString) {
   EXPECT_EQ(Labels::FromStrings({"__name__", "up"}).ToString(), "up");
   EXPECT_EQ(Labels::FromStrings({"__name__", "up", "job", "a\"b\\c\nd"}).ToString(),

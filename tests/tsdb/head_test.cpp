@@ -25,12 +25,18 @@ class HeadTest : public ::testing::Test {
  protected:
   HeadTest() : metrics_(registry_), head_(HeadOptions{.max_samples_per_chunk = 4, .chunk_range_ms = 1000}, &metrics_) {}
 
+  // The series' head chunks in [mint, maxt], as a query snapshots them.
+  std::vector<ChunkView> Chunks(MemSeries* s, TimestampMs mint, TimestampMs maxt) {
+    std::vector<ChunkView> chunks;
+    head_.Snapshot(s, mint, maxt, &arena_, &chunks, &owners_);
+    return chunks;
+  }
+
   std::vector<Point> Read(const Labels& labels) {
     MemSeries* s = head_.GetOrCreate(labels);
-    TimestampMs persisted = 0;
     std::vector<Point> out;
-    for (const ChunkRef& c : head_.Snapshot(s, kMinTime, kMaxTime, &persisted)) {
-      ChunkIterator it(*c.bytes);
+    for (const ChunkView& c : Chunks(s, kMinTime, kMaxTime)) {
+      ChunkIterator it(c.bytes);
       while (it.Next()) out.push_back({it.t(), std::bit_cast<uint64_t>(it.v())});
     }
     return out;
@@ -39,6 +45,8 @@ class HeadTest : public ::testing::Test {
   metrics::Registry registry_;
   MetricsSet metrics_;
   Head head_;
+  ChunkArena arena_;
+  std::vector<std::shared_ptr<const std::string>> owners_;
 };
 
 const Labels kA = Labels::FromStrings({"__name__", "up", "job", "a"});
@@ -130,8 +138,7 @@ TEST_F(HeadTest, ChunksAreCutByCountAndByTimeRange) {
   }
   ASSERT_TRUE(app.Commit().ok());
   MemSeries* s = head_.GetOrCreate(kA);
-  TimestampMs persisted = 0;
-  std::vector<ChunkRef> chunks = head_.Snapshot(s, kMinTime, kMaxTime, &persisted);
+  std::vector<ChunkView> chunks = Chunks(s, kMinTime, kMaxTime);
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(chunks[0].min_t, 100);
   EXPECT_EQ(chunks[0].max_t, 400);
@@ -141,7 +148,7 @@ TEST_F(HeadTest, ChunksAreCutByCountAndByTimeRange) {
   EXPECT_EQ(head_.NumDirtyChunks(), 2u);
   EXPECT_EQ(metrics_.head_chunks.Value(), 3);
   // Snapshot filters by time.
-  EXPECT_EQ(head_.Snapshot(s, 450, 700, &persisted).size(), 1u);
+  EXPECT_EQ(Chunks(s, 450, 700).size(), 1u);
 }
 
 TEST_F(HeadTest, OutOfBoundsBelowMinValidTime) {

@@ -97,6 +97,11 @@ class Labels {
   std::string data_;
 };
 
+// Appends to `out` a byte string whose bytewise order among such strings is
+// Compare's order, so sorting many label sets compares flat bytes: every
+// name and value with each 0x00 byte written as 00 FF, then ended by 00 00.
+void AppendSortKey(const Labels& labels, std::string* out);
+
 // Builds a Labels from a base set with labels set and deleted.
 class LabelsBuilder {
  public:
