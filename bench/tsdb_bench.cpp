@@ -470,6 +470,99 @@ BENCHMARK(BM_StoredBytes)
     ->ArgNames({"packed", "compression"})
     ->Unit(benchmark::kMillisecond);
 
+// One chunk-full round of bench/storage_compare.sh's workload through the
+// flusher: 10 targets × 2000 series with workload_target.py's label sets and
+// value mix, 120 one-second scrapes, then DB::Flush moves every series' full
+// chunk to RocksDB (re-encoded packed). range(0): 0 times the first round,
+// which also writes each series' labels and postings; 1 times the second.
+// Timed: the Flush call in process CPU time (RocksDB's threads included;
+// memtable flushes it starts may finish after it). ns_per_sample is per
+// sample of the flushed chunks.
+void BM_FlushFullChunks(benchmark::State& state) {
+  constexpr int kTargets = 10;
+  constexpr int kPerTarget = 2000;
+  constexpr int kChunkSamples = 120;
+  const int rounds = static_cast<int>(state.range(0)) + 1;
+  constexpr const char* kMethods[] = {"GET", "POST", "PUT", "DELETE"};
+  constexpr const char* kCodes[] = {"200", "201", "204", "301", "400",
+                                    "401", "404", "429", "500", "503"};
+  std::vector<model::Labels> labels;
+  std::vector<Kind> kinds;
+  for (int target = 0; target < kTargets; ++target) {
+    std::string instance = Name("127.0.0.1:", 19100 + target);
+    for (int j = 0; j < kPerTarget; ++j) {
+      Kind kind = Kind::kCounter;
+      std::vector<std::pair<std::string, std::string>> l = {
+          {"instance", instance}, {"job", "bench"}, {"t", std::to_string(target)}};
+      if (j < 800) {
+        l.insert(l.end(), {{"__name__", "bench_http_requests_total"},
+                           {"handler", Name("/api/v", j % 3 + 1, Name("/r", j / 40))},
+                           {"method", kMethods[j % 4]},
+                           {"code", kCodes[(j / 4) % 10]}});
+      } else if (j < 1400) {
+        kind = kKinds[1 + j % 4];
+        l.insert(l.end(), {{"__name__", Name("bench_gauge_", static_cast<int64_t>(kind))},
+                           {"device", Name("dev", (j - 800) / 4)},
+                           {"shard", std::to_string(j % 7)}});
+      } else {
+        kind = (j - 1400) % 14 == 12 ? Kind::kSum : Kind::kBucket;
+        l.insert(l.end(), {{"__name__", "bench_request_duration_seconds_bucket"},
+                           {"handler", Name("/h", (j - 1400) / 56)},
+                           {"method", kMethods[((j - 1400) / 14) % 4]},
+                           {"le", Name("b", (j - 1400) % 14)}});
+      }
+      labels.push_back(model::Labels::FromPairs(std::move(l)));
+      kinds.push_back(kind);
+    }
+  }
+  const size_t n_series = labels.size();
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> jitter(0.0, 3.0);
+  uint64_t flushed_samples = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string dir = TempDir();
+    {
+      Options o;
+      o.background = false;
+      o.wal_sync = false;
+      std::unique_ptr<DB> db = std::move(*DB::Open(dir, o));
+      std::vector<SeriesGen> gens;
+      for (size_t i = 0; i < n_series; ++i) gens.emplace_back(kinds[i], i);
+      std::vector<SeriesRef> refs(n_series, 0);
+      auto app = db->NewAppender();
+      TimestampMs t = SelectFixture::kStart;
+      // One sample more than the rounds' chunks hold: it cuts the last ones.
+      for (int i = 0; i <= rounds * kChunkSamples; ++i) {
+        if (i == kChunkSamples + 1 && rounds == 2 && !db->Flush().ok()) std::abort();
+        for (int target = 0; target < kTargets; ++target) {
+          for (int j = 0; j < kPerTarget; ++j) {
+            size_t k = static_cast<size_t>(target * kPerTarget + j);
+            refs[k] = *app->Append(refs[k], labels[k], t + target * 97, gens[k].Next());
+          }
+          if (!app->Commit().ok()) std::abort();
+        }
+        t += 1000 + static_cast<int64_t>(std::lround(jitter(rng)));
+      }
+      state.ResumeTiming();
+      if (!db->Flush().ok()) state.SkipWithError("flush failed");
+      state.PauseTiming();
+      flushed_samples += n_series * kChunkSamples;
+    }
+    std::filesystem::remove_all(dir);
+    state.ResumeTiming();
+  }
+  state.counters["ns_per_sample"] = benchmark::Counter(
+      static_cast<double>(flushed_samples), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_FlushFullChunks)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("round")
+    ->MeasureProcessCPUTime()
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+
 // Two sorted lists: a dense one (`range(0)` refs) and a sparse one (every
 // 10th), as job="node" ∩ instance=~"host-1.*".
 void BM_PostingsIntersect(benchmark::State& state) {
