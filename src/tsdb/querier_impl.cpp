@@ -9,19 +9,34 @@ namespace {
 
 // What a Select read, shared by its series set and the iterators it hands
 // out: chunk bytes (copied into the arena, or the head's immutable chunks
-// kept alive by `owners`) and every series' chunk views, in series order.
+// kept alive by `owners`) and the series' chunk views, in series order.
 struct SelectedChunks {
   ChunkArena arena;
   std::vector<std::shared_ptr<const std::string>> owners;
   std::vector<ChunkView> views;
 };
 
+// A series whose persisted chunks are scanned when the set reaches it: the
+// chunks, kept alive by the iterators made from them.
+struct ScannedChunks {
+  std::shared_ptr<const SelectedChunks> selected;  // holds its head chunks
+  std::vector<ChunkRef> persisted;
+  std::vector<ChunkView> views;
+};
+
 struct SeriesEntry {
   const model::Labels* labels;  // owned by the head's series, kept by the querier's epoch
   const Intervals* deleted;     // its tombstones, when it has some
-  uint32_t first;               // its chunks: views[first, first + count)
+  uint32_t first;               // its chunks read so far: views[first, first + count)
   uint32_t count;
+  Head::PersistedSpan scan;     // what to scan when reached (max_t kMinTime: nothing)
+  SeriesRef ref;
 };
+
+// Whether a chunk has samples left that are not deleted.
+bool Kept(const Intervals* deleted, const ChunkView& c) {
+  return deleted == nullptr || !IntervalsCover(*deleted, c.min_t, c.max_t);
+}
 
 class ListSeries final : public Series {
  public:
@@ -43,9 +58,12 @@ class ListSeries final : public Series {
 class HeadSeriesSet final : public SeriesSet {
  public:
   HeadSeriesSet(std::vector<SeriesEntry> entries, std::shared_ptr<const SelectedChunks> chunks,
-                TimestampMs mint, TimestampMs maxt, Status status = Status::Ok())
-      : entries_(std::move(entries)), chunks_(std::move(chunks)), status_(std::move(status)) {
-    current_.chunks_owner_ = chunks_;
+                std::shared_ptr<ChunkSource> source, TimestampMs mint, TimestampMs maxt,
+                Status status = Status::Ok())
+      : entries_(std::move(entries)),
+        chunks_(std::move(chunks)),
+        source_(std::move(source)),
+        status_(std::move(status)) {
     current_.mint_ = mint;
     current_.maxt_ = maxt;
   }
@@ -53,10 +71,16 @@ class HeadSeriesSet final : public SeriesSet {
   bool Next() override {
     while (status_.ok() && next_ < entries_.size()) {
       const SeriesEntry& e = entries_[next_++];
-      if (e.count == 0) continue;
       current_.labels_ = e.labels;
       current_.deleted_ = e.deleted;
-      current_.chunks_ = std::span<const ChunkView>(chunks_->views).subspan(e.first, e.count);
+      auto read = std::span<const ChunkView>(chunks_->views).subspan(e.first, e.count);
+      if (e.scan.max_t == kMinTime) {
+        current_.chunks_owner_ = chunks_;
+        current_.chunks_ = read;
+      } else if (!Scan(e, read)) {
+        if (!status_.ok()) return false;
+        continue;
+      }
       if (e.deleted == nullptr || HasLiveSample()) return true;
       if (!status_.ok()) return false;
     }
@@ -66,6 +90,25 @@ class HeadSeriesSet final : public SeriesSet {
   Status status() const override { return status_; }
 
  private:
+  // Makes the current series' chunks its scanned persisted ones, then
+  // `head`; false when there are none (or on error: status_).
+  bool Scan(const SeriesEntry& e, std::span<const ChunkView> head) {
+    auto scanned = std::make_shared<ScannedChunks>();
+    scanned->selected = chunks_;
+    status_ = source_->ReadChunks(e.ref, current_.mint_, current_.maxt_, e.scan.min_t,
+                                  e.scan.max_t, &scanned->persisted);
+    if (!status_.ok()) return false;
+    for (const ChunkRef& c : scanned->persisted) {
+      ChunkView v{*c.bytes, c.min_t, c.max_t};
+      if (Kept(e.deleted, v)) scanned->views.push_back(v);
+    }
+    scanned->views.insert(scanned->views.end(), head.begin(), head.end());
+    if (scanned->views.empty()) return false;
+    current_.chunks_ = scanned->views;
+    current_.chunks_owner_ = std::move(scanned);
+    return true;
+  }
+
   // Whether the current series has a sample in range that is not deleted
   // (as Prometheus's querier, which skips a series left without samples).
   bool HasLiveSample() {
@@ -77,6 +120,7 @@ class HeadSeriesSet final : public SeriesSet {
 
   std::vector<SeriesEntry> entries_;
   std::shared_ptr<const SelectedChunks> chunks_;
+  std::shared_ptr<ChunkSource> source_;
   size_t next_ = 0;
   ListSeries current_;
   Status status_;
@@ -200,9 +244,11 @@ HeadQuerier::HeadQuerier(Head* head, std::shared_ptr<ChunkSource> source, Timest
 HeadQuerier::~HeadQuerier() { head_->Unpin(epoch_); }
 
 // Hints narrow what is read to the range the caller will use, as
-// Prometheus's block querier does. Persisted chunks are read here, all at
-// once and in key order (much cheaper for RocksDB than one seek per series
-// in label order); the engine reads every selected series anyway.
+// Prometheus's block querier does. Series whose range needs only their
+// newest persisted chunk (instant queries, mostly) have it read here, all
+// at once by key, which costs RocksDB far less than a seek per series;
+// the others are scanned one at a time when the set reaches them, so a
+// Select over a long range never holds every chunk at once.
 std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHints* hints,
                                                const std::vector<model::Matcher>& matchers) {
   TimestampMs mint = mint_;
@@ -213,17 +259,18 @@ std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHint
     mint = std::max(mint, hints->start);
     maxt = std::min(maxt, hints->end);
     if (mint > maxt) {
-      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), chunks, mint, maxt);
+      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), chunks, nullptr, mint,
+                                             maxt);
     }
   }
   Postings refs = head_->postings().Select(matchers);
   // Per selected series: its head chunks [head_first, head_end) in
-  // head_views, and its persisted read (refs are sorted, so reads are too).
+  // head_views, and its read by key (an index into reads, or -1).
   struct Selected {
     SeriesEntry entry;
     uint32_t head_first;
     uint32_t head_end;
-    int64_t read;  // index into reads, -1 for none
+    int64_t read;
   };
   std::vector<Selected> selected;
   selected.reserve(refs.size());
@@ -238,47 +285,52 @@ std::unique_ptr<SeriesSet> HeadQuerier::Select(bool /*sorted*/, const SelectHint
       Head::PersistedSpan span =
           head_->Snapshot(s, mint, maxt, &chunks->arena, &head_views, &chunks->owners);
       const auto head_end = static_cast<uint32_t>(head_views.size());
-      const bool persisted = span.max_t != kMinTime && span.max_t >= mint;
+      const bool persisted = source_ != nullptr && span.max_t != kMinTime && span.max_t >= mint;
       if (head_first == head_end && !persisted) continue;
-      int64_t read = -1;
-      if (persisted && source_ != nullptr) {
-        read = static_cast<int64_t>(reads.size());
+      Selected sel{{&s->labels(), DeletedOf(ref), 0, 0, Head::PersistedSpan{}, ref},
+                   head_first, head_end, -1};
+      const TimestampMs newest = span.newest_chunk_min_t;
+      if (persisted && newest != kMinTime && newest <= mint && newest >= span.min_t) {
+        sel.read = static_cast<int64_t>(reads.size());
         reads.push_back(PersistedRead{ref, span});
+      } else if (persisted) {
+        sel.entry.scan = span;
       }
-      selected.push_back(Selected{{&s->labels(), DeletedOf(ref), 0, 0}, head_first, head_end, read});
+      selected.push_back(sel);
     }
   }
-  std::vector<ChunkView> persisted_views;
+  std::vector<ChunkView> read_views;
   if (source_ != nullptr) {
     source_->Refresh();
-    Status st = source_->ReadMany(mint, maxt, &reads, &chunks->arena, &persisted_views);
+    Status st = source_->ReadNewest(mint, maxt, &reads, &chunks->arena, &read_views);
     if (!st.ok()) {
-      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), chunks, mint, maxt,
-                                             std::move(st));
+      return std::make_unique<HeadSeriesSet>(std::vector<SeriesEntry>(), chunks, nullptr, mint,
+                                             maxt, std::move(st));
     }
   }
-  // Each series' chunks, persisted then head, without those wholly deleted.
+  // Each series' chunks read so far, persisted then head, without those
+  // wholly deleted.
   std::vector<SeriesEntry> entries;
   entries.reserve(selected.size());
-  chunks->views.reserve(head_views.size() + persisted_views.size());
-  auto add = [&](const SeriesEntry& e, const ChunkView& c) {
-    if (e.deleted == nullptr || !IntervalsCover(*e.deleted, c.min_t, c.max_t)) {
-      chunks->views.push_back(c);
-    }
-  };
+  chunks->views.reserve(head_views.size() + read_views.size());
   for (Selected& sel : selected) {
     SeriesEntry e = sel.entry;
     e.first = static_cast<uint32_t>(chunks->views.size());
     if (sel.read >= 0) {
       const PersistedRead& r = reads[static_cast<size_t>(sel.read)];
-      for (uint32_t i = r.first; i < r.first + r.count; ++i) add(e, persisted_views[i]);
+      for (uint32_t i = r.first; i < r.first + r.count; ++i) {
+        if (Kept(e.deleted, read_views[i])) chunks->views.push_back(read_views[i]);
+      }
     }
-    for (uint32_t i = sel.head_first; i < sel.head_end; ++i) add(e, head_views[i]);
+    for (uint32_t i = sel.head_first; i < sel.head_end; ++i) {
+      if (Kept(e.deleted, head_views[i])) chunks->views.push_back(head_views[i]);
+    }
     e.count = static_cast<uint32_t>(chunks->views.size()) - e.first;
-    if (e.count > 0) entries.push_back(e);
+    if (e.count > 0 || e.scan.max_t != kMinTime) entries.push_back(e);
   }
   SortByLabels(&entries);
-  return std::make_unique<HeadSeriesSet>(std::move(entries), std::move(chunks), mint, maxt);
+  return std::make_unique<HeadSeriesSet>(std::move(entries), std::move(chunks), source_, mint,
+                                         maxt);
 }
 
 bool HeadQuerier::CoversAllTime() const { return mint_ == kMinTime && maxt_ == kMaxTime; }

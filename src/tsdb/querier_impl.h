@@ -18,7 +18,7 @@
 
 namespace vigil::tsdb {
 
-// One series' persisted chunks that a Select reads.
+// A series whose newest persisted chunk a Select reads by key.
 struct PersistedRead {
   SeriesRef ref = 0;
   Head::PersistedSpan span;  // what the head knew of its persisted chunks
@@ -34,11 +34,12 @@ class ChunkSource {
   // is in [from, upto] (the series' persisted watermarks), oldest first.
   virtual Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
                             TimestampMs upto, std::vector<ChunkRef>* out) = 0;
-  // The same for many series at once (`reads` sorted by ref), in key order:
-  // copies the bytes into `arena`, appends views to `views`, oldest first
-  // per series, and sets each read's first/count.
-  virtual Status ReadMany(TimestampMs mint, TimestampMs maxt, std::vector<PersistedRead>* reads,
-                          ChunkArena* arena, std::vector<ChunkView>* views) = 0;
+  // The same for many series whose range needs only their newest chunk
+  // (span.newest_chunk_min_t <= mint): reads each by its key, in batches,
+  // and scans those whose key is gone (a clean moved it). Copies the bytes
+  // into `arena`, appends views to `views`, and sets each read's first/count.
+  virtual Status ReadNewest(TimestampMs mint, TimestampMs maxt, std::vector<PersistedRead>* reads,
+                            ChunkArena* arena, std::vector<ChunkView>* views) = 0;
   // Called after the head was snapshotted: later reads must see at least
   // every chunk persisted before this call (the flusher writes RocksDB
   // before it drops chunks from the head).

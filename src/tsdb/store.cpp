@@ -101,8 +101,8 @@ class RocksReader final : public ChunkSource {
       : store_(store), db_(db), chunks_(chunks) {}
   Status ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
                     TimestampMs upto, std::vector<ChunkRef>* out) override;
-  Status ReadMany(TimestampMs mint, TimestampMs maxt, std::vector<PersistedRead>* reads,
-                  ChunkArena* arena, std::vector<ChunkView>* views) override;
+  Status ReadNewest(TimestampMs mint, TimestampMs maxt, std::vector<PersistedRead>* reads,
+                    ChunkArena* arena, std::vector<ChunkView>* views) override;
   // The iterator is an implicit snapshot: a new one is taken on the next read.
   void Refresh() override { it_.reset(); }
 
@@ -112,12 +112,11 @@ class RocksReader final : public ChunkSource {
   template <typename Add>
   Status Scan(SeriesRef ref, TimestampMs mint, TimestampMs maxt, TimestampMs from,
               TimestampMs upto, const Add& add);
-  // Reads by key the newest chunk of each of `reads` (their only chunk in
-  // range); those whose key is gone (cleaned or dropped since) are
-  // appended to `missing`.
-  Status ReadNewest(TimestampMs mint, TimestampMs maxt, const std::vector<PersistedRead*>& reads,
-                    ChunkArena* arena, std::vector<ChunkView>* views,
-                    std::vector<PersistedRead*>* missing);
+  // ReadNewest's lookups by key; the reads whose key is gone are appended
+  // to `missing`.
+  Status ReadByKey(TimestampMs mint, TimestampMs maxt, std::vector<PersistedRead>* reads,
+                   ChunkArena* arena, std::vector<ChunkView>* views,
+                   std::vector<PersistedRead*>* missing);
 
   RocksStore* store_;
   rocksdb::DB* db_;
@@ -516,32 +515,32 @@ Status RocksReader::ReadChunks(SeriesRef ref, TimestampMs mint, TimestampMs maxt
   });
 }
 
-Status RocksReader::ReadNewest(TimestampMs mint, TimestampMs maxt,
-                               const std::vector<PersistedRead*>& reads, ChunkArena* arena,
-                               std::vector<ChunkView>* views,
-                               std::vector<PersistedRead*>* missing) {
+Status RocksReader::ReadByKey(TimestampMs mint, TimestampMs maxt,
+                              std::vector<PersistedRead>* reads, ChunkArena* arena,
+                              std::vector<ChunkView>* views,
+                              std::vector<PersistedRead*>* missing) {
   // RocksDB batches lookups of up to 32 keys internally; a few batches at
   // a time keep the pinned values few.
   constexpr size_t kBatch = 128;
   const int64_t range = store_->range();
-  std::vector<std::string> keys;
+  std::string keys;  // n keys of kChunkKeySize bytes
   std::vector<rocksdb::Slice> slices;
   std::vector<rocksdb::PinnableSlice> values(kBatch);
   std::vector<rocksdb::Status> statuses(kBatch);
-  for (size_t begin = 0; begin < reads.size(); begin += kBatch) {
-    const size_t n = std::min(kBatch, reads.size() - begin);
+  for (size_t begin = 0; begin < reads->size(); begin += kBatch) {
+    const size_t n = std::min(kBatch, reads->size() - begin);
     keys.clear();
     slices.clear();
     for (size_t i = 0; i < n; ++i) {
-      const PersistedRead& r = *reads[begin + i];
+      const PersistedRead& r = (*reads)[begin + i];
       const TimestampMs t = r.span.newest_chunk_min_t;
-      keys.push_back(ChunkKey(BucketStart(t, range), r.ref, t));
+      AppendChunkKey(BucketStart(t, range), r.ref, t, &keys);
     }
-    for (const std::string& k : keys) slices.emplace_back(k);
+    for (size_t i = 0; i < n; ++i) slices.emplace_back(keys.data() + i * kChunkKeySize, kChunkKeySize);
     db_->MultiGet(rocksdb::ReadOptions(), chunks_, n, slices.data(), values.data(),
                   statuses.data());
     for (size_t i = 0; i < n; ++i) {
-      PersistedRead& r = *reads[begin + i];
+      PersistedRead& r = (*reads)[begin + i];
       if (statuses[i].IsNotFound()) {
         missing->push_back(&r);
         continue;
@@ -561,27 +560,12 @@ Status RocksReader::ReadNewest(TimestampMs mint, TimestampMs maxt,
   return Status::Ok();
 }
 
-Status RocksReader::ReadMany(TimestampMs mint, TimestampMs maxt,
-                             std::vector<PersistedRead>* reads, ChunkArena* arena,
-                             std::vector<ChunkView>* views) {
-  // A series whose newest persisted chunk starts at or before mint needs
-  // only that chunk, and its key is known: batched point lookups cost far
-  // less than a seek each. The others (and keys gone since) are scanned.
-  std::vector<PersistedRead*> by_key;
-  std::vector<PersistedRead*> scan;
-  for (PersistedRead& r : *reads) {
-    const TimestampMs newest = r.span.newest_chunk_min_t;
-    if (newest != kMinTime && newest <= mint && newest >= r.span.min_t) {
-      by_key.push_back(&r);
-    } else {
-      scan.push_back(&r);
-    }
-  }
-  VIGIL_RETURN_IF_ERROR(ReadNewest(mint, maxt, by_key, arena, views, &scan));
-  // In ref order, seeks within a bucket move forward through its keys.
-  std::sort(scan.begin(), scan.end(),
-            [](const PersistedRead* a, const PersistedRead* b) { return a->ref < b->ref; });
-  for (PersistedRead* r : scan) {
+Status RocksReader::ReadNewest(TimestampMs mint, TimestampMs maxt,
+                               std::vector<PersistedRead>* reads, ChunkArena* arena,
+                               std::vector<ChunkView>* views) {
+  std::vector<PersistedRead*> missing;
+  VIGIL_RETURN_IF_ERROR(ReadByKey(mint, maxt, reads, arena, views, &missing));
+  for (PersistedRead* r : missing) {
     r->first = static_cast<uint32_t>(views->size());
     VIGIL_RETURN_IF_ERROR(Scan(r->ref, mint, maxt, r->span.min_t, r->span.max_t,
                                [&](const StoredChunk& c) {

@@ -37,9 +37,17 @@ inline std::string ChunkKeyPrefix(TimestampMs bucket_start, SeriesRef ref) {
   return k;
 }
 
+inline void AppendChunkKey(TimestampMs bucket_start, SeriesRef ref, TimestampMs min_t,
+                           std::string* out) {
+  PutTimeKey(bucket_start, out);
+  PutFixed64BE(ref, out);
+  PutTimeKey(min_t, out);
+}
+
 inline std::string ChunkKey(TimestampMs bucket_start, SeriesRef ref, TimestampMs min_t) {
-  std::string k = ChunkKeyPrefix(bucket_start, ref);
-  PutTimeKey(min_t, &k);
+  std::string k;
+  k.reserve(kChunkKeySize);
+  AppendChunkKey(bucket_start, ref, min_t, &k);
   return k;
 }
 

@@ -1,6 +1,7 @@
 // How a Select reads persisted chunks: the newest chunk of a series by its
 // key when the head knows where it starts and the range needs nothing
-// older, else (unknown, gone since, older samples wanted) by a scan.
+// older, else (unknown after a restart, gone since, older samples wanted)
+// by a scan when the series is reached.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -43,17 +44,17 @@ std::vector<TimestampMs> Starts(const PersistedRead& r, const std::vector<ChunkV
   return out;
 }
 
-TEST(ChunkReadsTest, KnownNewestChunkIsReadByKeyOthersAreScanned) {
+TEST(ChunkReadsTest, NewestChunkIsReadByKeyAndScannedWhenItsKeyIsGone) {
   testutil::TempDir dir;
   StoreOptions so;
   so.chunk_range_ms = kRange;
   Result<std::unique_ptr<Store>> store = Store::Open(dir.path() + "/rocksdb", so);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  // Series 7..10 each have chunks [1000, 4000] and [5000, 8000].
+  // Series 7..9 each have chunks [1000, 4000] and [5000, 8000].
   std::vector<Labels> labels;
-  for (int i = 0; i < 4; ++i) labels.push_back(Labels::FromStrings({"i", std::to_string(i)}));
+  for (int i = 0; i < 3; ++i) labels.push_back(Labels::FromStrings({"i", std::to_string(i)}));
   std::vector<FlushItem> items;
-  for (SeriesRef ref = 7; ref <= 10; ++ref) {
+  for (SeriesRef ref = 7; ref <= 9; ++ref) {
     FlushItem item;
     item.ref = ref;
     item.labels = &labels[ref - 7];
@@ -66,26 +67,18 @@ TEST(ChunkReadsTest, KnownNewestChunkIsReadByKeyOthersAreScanned) {
 
   auto span = [](TimestampMs newest) { return Head::PersistedSpan{1000, 8000, newest}; };
   std::vector<PersistedRead> reads = {
-      {7, span(5000)},      // known: read by key
-      {8, span(kMinTime)},  // unknown (after a restart): scanned
-      {9, span(5500)},      // gone (a clean moved it): the key misses, then scanned
+      {7, span(5000)},  // read by key
+      {8, span(5500)},  // gone (a clean moved it): the key misses, then scanned
       // A key lookup reads only the chunk it names (a scan would find
       // [5000, 8000]): the head's start is trusted, so it must be exact.
-      {10, span(1000)},
+      {9, span(1000)},
   };
   ChunkArena arena;
   std::vector<ChunkView> views;
-  ASSERT_TRUE(reader->ReadMany(6000, 9000, &reads, &arena, &views).ok());
+  ASSERT_TRUE(reader->ReadNewest(6000, 9000, &reads, &arena, &views).ok());
   EXPECT_EQ(Starts(reads[0], views), std::vector<TimestampMs>{5000});
   EXPECT_EQ(Starts(reads[1], views), std::vector<TimestampMs>{5000});
-  EXPECT_EQ(Starts(reads[2], views), std::vector<TimestampMs>{5000});
-  EXPECT_EQ(Starts(reads[3], views), std::vector<TimestampMs>{});
-
-  // A range reaching before the newest chunk's start is scanned.
-  std::vector<PersistedRead> wide = {{7, span(5000)}};
-  views.clear();
-  ASSERT_TRUE(reader->ReadMany(3000, 9000, &wide, &arena, &views).ok());
-  EXPECT_EQ(Starts(wide[0], views), (std::vector<TimestampMs>{1000, 5000}));
+  EXPECT_EQ(Starts(reads[2], views), std::vector<TimestampMs>{});
 }
 
 class ChunkReadsDBTest : public ::testing::Test {
@@ -177,6 +170,30 @@ TEST_F(ChunkReadsDBTest, EveryWindowReadsWhatWasWrittenByKeyScanAndAfterClean) {
         want.push_back(testutil::P(t, static_cast<double>(t * 10 + i)));
       }
       EXPECT_EQ(pts, want) << labels << " from " << mint;
+    }
+  }
+}
+
+// Iterators stay valid after the set moves on, whether the series' chunks
+// were read by key (at Select) or scanned (when reached).
+TEST_F(ChunkReadsDBTest, IteratorsOutliveTheSetsNext) {
+  Fill();
+  ASSERT_TRUE(db_->Flush().ok());
+  for (TimestampMs mint : {4500, 1000}) {  // by key, scanned
+    auto q = db_->NewQuerier(mint, 4900);
+    ASSERT_TRUE(q.ok());
+    auto set = (*q)->Select(true, nullptr, {});
+    std::vector<std::unique_ptr<SampleIterator>> its;
+    while (set->Next()) its.push_back(set->At().Iterator());
+    ASSERT_TRUE(set->status().ok());
+    ASSERT_EQ(its.size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+      for (TimestampMs t = mint; t <= 4900; t += 100) {
+        ASSERT_TRUE(its[i]->Next()) << mint << " " << i << " " << t;
+        EXPECT_EQ(its[i]->AtT(), t);
+        EXPECT_EQ(its[i]->AtV(), static_cast<double>(t * 10 + i));
+      }
+      EXPECT_FALSE(its[i]->Next());
     }
   }
 }
