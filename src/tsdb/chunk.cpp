@@ -1,5 +1,6 @@
 #include "chunk.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "chunk_packed.h"
@@ -234,6 +235,11 @@ bool ChunkIterator::Next() {
 bool ChunkIterator::Seek(TimestampMs t) {
   if (done_) return false;
   if (read_ > 0 && t_ >= t) return true;
+  if (packed_) {
+    // Decoded already: jump to the sample before the first one >= t.
+    auto from = packed_t_.begin() + read_;
+    read_ = static_cast<int>(std::lower_bound(from, packed_t_.end(), t) - packed_t_.begin());
+  }
   while (Next()) {
     if (t_ >= t) return true;
   }

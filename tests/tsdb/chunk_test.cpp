@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "chunk_packed.h"
 #include "vigil/model/value.h"
 
 namespace vigil::tsdb {
@@ -163,6 +164,45 @@ TEST(ChunkTest, SeekMovesForwardOnly) {
   EXPECT_EQ(it.t(), 990);
   EXPECT_FALSE(it.Seek(991));
   EXPECT_FALSE(it.Seek(0));
+}
+
+// Seek lands where a linear scan would, on both encodings: from the start,
+// after some Next calls, on exact and in-between times, before the first
+// and past the last sample.
+TEST(ChunkTest, SeekMatchesALinearScanOnBothEncodings) {
+  ChunkEncoder enc;
+  std::vector<Sample> samples;
+  for (int i = 0; i < 70; ++i) {
+    TimestampMs t = 1000 * (i + 1) + (i % 3);
+    enc.Append(t, i);
+    samples.push_back({t, std::bit_cast<uint64_t>(static_cast<double>(i))});
+  }
+  const std::string gorilla(enc.bytes());
+  const std::string packed = CompactChunkForStorage(gorilla);
+  ASSERT_NE(packed, gorilla);  // small integers: the packed form is smaller
+  for (const std::string& chunk : {gorilla, packed}) {
+    for (int nexts : {0, 1, 35, 69, 70}) {
+      for (TimestampMs target = 0; target <= 72'000; target += 250) {
+        ChunkIterator it(chunk);
+        for (int i = 0; i < nexts; ++i) ASSERT_TRUE(it.Next());
+        // A linear scan: the current sample if it is at or after target,
+        // else the first later one.
+        size_t want = nexts == 0 ? 0 : static_cast<size_t>(nexts - 1);
+        while (want < samples.size() && samples[want].t < target) ++want;
+        if (want == samples.size()) {
+          EXPECT_FALSE(it.Seek(target)) << nexts << " " << target;
+          continue;
+        }
+        ASSERT_TRUE(it.Seek(target)) << nexts << " " << target;
+        EXPECT_EQ(it.t(), samples[want].t);
+        EXPECT_EQ(std::bit_cast<uint64_t>(it.v()), samples[want].bits);
+        if (want + 1 < samples.size()) {
+          ASSERT_TRUE(it.Next());
+          EXPECT_EQ(it.t(), samples[want + 1].t);
+        }
+      }
+    }
+  }
 }
 
 TEST(ChunkTest, ReadsWhileAppending) {
