@@ -314,7 +314,8 @@ int PackedChunkNumSamples(std::string_view chunk) {
   return static_cast<int>(n);
 }
 
-std::string CompactChunkForStorage(std::string_view gorilla_chunk) {
+std::string CompactChunkForStorage(std::string_view gorilla_chunk,
+                                   std::optional<uint64_t>* last_value_bits) {
   std::vector<TimestampMs> ts;
   std::vector<uint64_t> vbits;
   ChunkIterator it(gorilla_chunk);
@@ -325,6 +326,7 @@ std::string CompactChunkForStorage(std::string_view gorilla_chunk) {
     vbits.push_back(std::bit_cast<uint64_t>(it.v()));
   }
   if (!it.status().ok() || ts.empty()) return std::string(gorilla_chunk);
+  if (last_value_bits != nullptr) *last_value_bits = vbits.back();
   std::string packed = EncodePackedChunk(ts, vbits);
   if (packed.size() >= gorilla_chunk.size()) return std::string(gorilla_chunk);
   return packed;

@@ -46,7 +46,9 @@ int PackedChunkNumSamples(std::string_view chunk);
 
 // The form a chunk is stored in: the packed encoding of a Gorilla chunk's
 // samples when it is smaller, else the Gorilla bytes unchanged (also when
-// they do not decode: the reader reports that corruption).
-std::string CompactChunkForStorage(std::string_view gorilla_chunk);
+// they do not decode: the reader reports that corruption). When the chunk
+// decodes, `last_value_bits` (optional) gets the bits of its last value.
+std::string CompactChunkForStorage(std::string_view gorilla_chunk,
+                                   std::optional<uint64_t>* last_value_bits = nullptr);
 
 }  // namespace vigil::tsdb

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "chunk_packed.h"
 #include "db_impl.h"
@@ -85,15 +86,18 @@ Status DBImpl::FlushLocked() {
     // The head's Gorilla chunks are stored in the (usually smaller) packed
     // encoding; the head keeps its own bytes until MarkPersisted drops them.
     size_t chunk_bytes = 0;
+    std::optional<uint64_t> last_value_bits;  // of the newest chunk, for its watermark
     for (ChunkRef& c : chunks) {
       flushed += c.bytes->size();  // what leaves the head's memory
-      c.bytes = std::make_shared<const std::string>(CompactChunkForStorage(*c.bytes));
+      last_value_bits.reset();
+      c.bytes = std::make_shared<const std::string>(
+          CompactChunkForStorage(*c.bytes, &last_value_bits));
       chunk_bytes += c.bytes->size();
     }
     bytes += chunk_bytes;
     TimestampMs first = std::min(chunks.front().min_t, PersistedMin(s));
     items.push_back(FlushItem{s->ref(), s->persisted.load() ? nullptr : &s->labels(),
-                              std::move(chunks), first});
+                              std::move(chunks), first, last_value_bits});
     batch_series.push_back(s);
     if (bytes >= kFlushBatchBytes) {
       status = WriteFlush(&items, &batch_series);

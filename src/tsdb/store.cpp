@@ -244,10 +244,14 @@ class RocksStore final : public Store {
       PutTimeKey(std::min(item.first_persisted, item.chunks.front().min_t), &wm);
       // The newest value, so a restart can tell a repeated sample from a
       // duplicate one at the watermark.
-      ChunkIterator last(*item.chunks.back().bytes);
       uint64_t last_bits = 0;
-      while (last.Next()) last_bits = std::bit_cast<uint64_t>(last.v());
-      VIGIL_RETURN_IF_ERROR(last.status());
+      if (item.last_value_bits.has_value()) {
+        last_bits = *item.last_value_bits;
+      } else {
+        ChunkIterator last(*item.chunks.back().bytes);
+        while (last.Next()) last_bits = std::bit_cast<uint64_t>(last.v());
+        VIGIL_RETURN_IF_ERROR(last.status());
+      }
       PutFixed64BE(last_bits, &wm);
       batch.Put(cfs_[kMeta], WatermarkKey(item.ref), wm);
     }

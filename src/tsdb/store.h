@@ -44,6 +44,9 @@ struct FlushItem {
   std::vector<ChunkRef> chunks;
   // Where the series' persisted chunks start once these are written.
   TimestampMs first_persisted = kMaxTime;
+  // The bits of the last chunk's last value, when the caller has them at
+  // hand (else Flush decodes the chunk for them).
+  std::optional<uint64_t> last_value_bits;
 };
 
 // A persisted chunk as a scan sees it.

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -51,8 +52,11 @@ void ExpectRoundTrip(const Samples& s) {
   EXPECT_EQ(ChunkNumSamples(packed), static_cast<int>(s.t.size()));
 
   std::string gorilla = Gorilla(s);
-  std::string stored = CompactChunkForStorage(gorilla);
+  std::optional<uint64_t> last_bits;
+  std::string stored = CompactChunkForStorage(gorilla, &last_bits);
   EXPECT_LE(stored.size(), gorilla.size());
+  ASSERT_TRUE(last_bits.has_value());  // the flusher's watermark value
+  EXPECT_EQ(*last_bits, s.bits.back());
   ChunkIterator it(stored);
   size_t i = 0;
   while (it.Next()) {
@@ -227,7 +231,14 @@ TEST(ChunkPackedTest, ValuesWithoutDecimalFormStayGorilla) {
   Samples s;
   for (int i = 0; i < 120; ++i) s.AddBits(1000 * (i + 1), rng());
   std::string gorilla = Gorilla(s);
-  EXPECT_EQ(CompactChunkForStorage(gorilla), gorilla);
+  std::optional<uint64_t> last_bits;
+  EXPECT_EQ(CompactChunkForStorage(gorilla, &last_bits), gorilla);
+  EXPECT_EQ(last_bits, s.bits.back());
+  // A chunk that does not decode is kept as it is, with no last value.
+  std::string cut = gorilla.substr(0, gorilla.size() / 2);
+  last_bits.reset();
+  EXPECT_EQ(CompactChunkForStorage(cut, &last_bits), cut);
+  EXPECT_FALSE(last_bits.has_value());
 }
 
 TEST(ChunkPackedTest, SeekOnAPackedChunk) {
