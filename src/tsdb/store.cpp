@@ -219,13 +219,21 @@ class RocksStore final : public Store {
     TimestampMs lo = kMaxTime;
     TimestampMs hi = kMinTime;
     // Postings go in sorted, after the loop: a memtable insert next to the
-    // previous one is cheap, one anywhere in the skiplist is a search.
-    std::vector<std::string> postings;
+    // previous one is cheap, one anywhere in the skiplist is a search. Views
+    // into the items' labels, sorted as their keys (a key's lengths come
+    // before its bytes; lengths from 128 up, whose varint bytes sort
+    // otherwise, only cost speed, not correctness).
+    struct Posting {
+      std::string_view name;
+      std::string_view value;
+      SeriesRef ref;
+    };
+    std::vector<Posting> postings;
     for (const FlushItem& item : items) {
       if (item.labels != nullptr) {
         batch.Put(cfs_[kSeries], SeriesKey(item.ref), item.labels->encoded());
         for (const model::Label& l : *item.labels) {
-          postings.push_back(PostingKey(l.name, l.value, item.ref));
+          postings.push_back(Posting{l.name, l.value, item.ref});
         }
       }
       if (item.chunks.empty()) continue;
@@ -255,8 +263,17 @@ class RocksStore final : public Store {
       PutFixed64BE(last_bits, &wm);
       batch.Put(cfs_[kMeta], WatermarkKey(item.ref), wm);
     }
-    std::sort(postings.begin(), postings.end());
-    for (const std::string& key : postings) batch.Put(cfs_[kPostings], key, rocksdb::Slice());
+    auto key_order = [](const Posting& a, const Posting& b) {
+      if (a.name.size() != b.name.size()) return a.name.size() < b.name.size();
+      if (int c = a.name.compare(b.name); c != 0) return c < 0;
+      if (a.value.size() != b.value.size()) return a.value.size() < b.value.size();
+      if (int c = a.value.compare(b.value); c != 0) return c < 0;
+      return a.ref < b.ref;
+    };
+    std::sort(postings.begin(), postings.end(), key_order);
+    for (const Posting& p : postings) {
+      batch.Put(cfs_[kPostings], PostingKey(p.name, p.value, p.ref), rocksdb::Slice());
+    }
     VIGIL_RETURN_IF_ERROR(Convert(db_->Write(Unlogged(), &batch), "writing flushed chunks"));
     if (lo != kMaxTime) {
       AtomicMin(&min_bucket_, lo);
