@@ -1,5 +1,8 @@
 #include "vigil/app/main.h"
 
+#include <malloc.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -49,6 +52,16 @@ void PrintVersion() {
             << "  compiler: " << build_info::Compiler() << "\n";
 }
 
+// glibc hands each thread that finds the heap busy an arena of its own (up
+// to 8 per core), and memory freed into one arena serves only that arena.
+// The server's scrape workers, flusher and RocksDB threads then keep several
+// part-empty heaps resident: with two arenas, storage_compare's RSS at the
+// end of its window fell from ~73 to ~62 MiB. MALLOC_ARENA_MAX, when set,
+// still decides.
+void LimitMallocArenas() {
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) ::mallopt(M_ARENA_MAX, 2);
+}
+
 int Serve(const std::vector<std::string>& args) {
   Result<ServeCommandLine> cl = ParseServeFlags(args);
   if (!cl.ok()) {
@@ -60,6 +73,7 @@ int Serve(const std::vector<std::string>& args) {
     return 0;
   }
   log::Init(cl->options.log_level, cl->options.log_format);
+  LimitMallocArenas();
   Daemon daemon(cl->options);
   return daemon.Run();
 }
