@@ -16,6 +16,7 @@
 #include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <limits>
+#include <mutex>
 #include <optional>
 
 namespace vigil::scrape {
@@ -26,32 +27,63 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
+// The OpenSSL context is built on the first https request. Building one
+// (OpenSSL's algorithm tables and the system CA store) costs ~4 MB of
+// resident memory, heap and libcrypto pages, that plain-HTTP scraping never
+// needs. A tls_config that names files is built at once instead, so a bad
+// file still fails the config load.
 class TlsContext {
  public:
-  ssl::context ctx{ssl::context::tls_client};
+  explicit TlsContext(config::TlsConfig cfg) : cfg_(std::move(cfg)) {}
+
+  // The context; the build error when it could not be built.
+  Result<ssl::context*> Get() {
+    std::call_once(once_, [this] { status_ = Build(); });
+    if (!status_.ok()) return status_;
+    return &*ctx_;
+  }
+
+ private:
+  Status Build() {
+    ctx_.emplace(ssl::context::tls_client);
+    boost::system::error_code ec;
+    if (cfg_.ca_file.empty()) {
+      ctx_->set_default_verify_paths(ec);  // only records where the system CAs are
+    } else {
+      ctx_->load_verify_file(cfg_.ca_file, ec);
+      if (ec) return InvalidArgument("unable to load CA file " + cfg_.ca_file + ": " + ec.message());
+    }
+    if (!cfg_.cert_file.empty()) {
+      ctx_->use_certificate_chain_file(cfg_.cert_file, ec);
+      if (ec) {
+        return InvalidArgument("unable to load client cert " + cfg_.cert_file + ": " + ec.message());
+      }
+      ctx_->use_private_key_file(cfg_.key_file, ssl::context::pem, ec);
+      if (ec) {
+        return InvalidArgument("unable to load client key " + cfg_.key_file + ": " + ec.message());
+      }
+    }
+    int min_version = TLS1_2_VERSION;  // Prometheus's default minimum
+    if (cfg_.min_version == "TLS10") min_version = TLS1_VERSION;
+    if (cfg_.min_version == "TLS11") min_version = TLS1_1_VERSION;
+    if (cfg_.min_version == "TLS13") min_version = TLS1_3_VERSION;
+    SSL_CTX_set_min_proto_version(ctx_->native_handle(), min_version);
+    ctx_->set_verify_mode(cfg_.insecure_skip_verify ? ssl::verify_none : ssl::verify_peer);
+    return Status::Ok();
+  }
+
+  const config::TlsConfig cfg_;
+  std::once_flag once_;
+  std::optional<ssl::context> ctx_;  // set once, by Build
+  Status status_;
 };
 
 Result<std::shared_ptr<TlsContext>> MakeTlsContext(const config::TlsConfig& cfg) {
-  auto tls = std::make_shared<TlsContext>();
-  boost::system::error_code ec;
-  if (cfg.ca_file.empty()) {
-    tls->ctx.set_default_verify_paths(ec);
-  } else {
-    tls->ctx.load_verify_file(cfg.ca_file, ec);
-    if (ec) return InvalidArgument("unable to load CA file " + cfg.ca_file + ": " + ec.message());
+  auto tls = std::make_shared<TlsContext>(cfg);
+  if (!cfg.ca_file.empty() || !cfg.cert_file.empty()) {
+    Result<ssl::context*> ctx = tls->Get();
+    if (!ctx.ok()) return ctx.status();
   }
-  if (!cfg.cert_file.empty()) {
-    tls->ctx.use_certificate_chain_file(cfg.cert_file, ec);
-    if (ec) return InvalidArgument("unable to load client cert " + cfg.cert_file + ": " + ec.message());
-    tls->ctx.use_private_key_file(cfg.key_file, ssl::context::pem, ec);
-    if (ec) return InvalidArgument("unable to load client key " + cfg.key_file + ": " + ec.message());
-  }
-  int min_version = TLS1_2_VERSION;  // Prometheus's default minimum
-  if (cfg.min_version == "TLS10") min_version = TLS1_VERSION;
-  if (cfg.min_version == "TLS11") min_version = TLS1_1_VERSION;
-  if (cfg.min_version == "TLS13") min_version = TLS1_3_VERSION;
-  SSL_CTX_set_min_proto_version(tls->ctx.native_handle(), min_version);
-  tls->ctx.set_verify_mode(cfg.insecure_skip_verify ? ssl::verify_none : ssl::verify_peer);
   return tls;
 }
 
@@ -113,14 +145,14 @@ struct HttpScraper::Shared {
 struct HttpScraper::Call : std::enable_shared_from_this<HttpScraper::Call> {
   // Every handler of the call runs on the scraper's strand, so the deadline
   // timer and the I/O handlers never race.
-  Call(std::shared_ptr<Shared> sh, TlsContext* tls, Done d)
+  Call(std::shared_ptr<Shared> sh, ssl::context* tls, Done d)
       : shared(std::move(sh)),
         strand(shared->strand),
         resolver(strand),
         timer(strand),
         tcp_stream(std::in_place, strand),
         done(std::move(d)) {
-    if (tls != nullptr) tls_stream.emplace(strand, tls->ctx);
+    if (tls != nullptr) tls_stream.emplace(strand, *tls);
   }
 
   beast::tcp_stream& Lowest() {
@@ -360,11 +392,12 @@ HttpScraper::HttpScraper(net::io_context& io, std::shared_ptr<TlsContext> tls,
 HttpScraper::~HttpScraper() { Cancel(); }
 
 void HttpScraper::Get(const ScrapeRequest& request, Done done) {
-  auto call =
-      std::make_shared<Call>(shared_, request.https ? tls_.get() : nullptr, std::move(done));
-  if (request.https && tls_ == nullptr) {
-    return call->Finish(Internal("https target without a TLS context"));
+  Result<ssl::context*> tls = static_cast<ssl::context*>(nullptr);
+  if (request.https) {
+    tls = tls_ != nullptr ? tls_->Get() : Internal("https target without a TLS context");
   }
+  auto call = std::make_shared<Call>(shared_, tls.ok() ? *tls : nullptr, std::move(done));
+  if (!tls.ok()) return call->Finish(tls.status().WithPrefix("tls"));
   current_ = call;
   net::dispatch(call->strand, [call, request, server_name = server_name_, verify = verify_] {
     call->Start(request, server_name, verify);

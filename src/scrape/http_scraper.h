@@ -24,7 +24,9 @@ class io_context;
 namespace vigil::scrape {
 
 // A TLS client context built from a tls_config (CA, client certificate,
-// server name, verification). Shared by the loops of one scrape pool.
+// server name, verification), on the first https request unless the config
+// names files (then at once, so a bad file fails here). Shared by the loops
+// of one scrape pool.
 class TlsContext;
 Result<std::shared_ptr<TlsContext>> MakeTlsContext(const config::TlsConfig& cfg);
 
