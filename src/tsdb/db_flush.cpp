@@ -13,13 +13,13 @@
 namespace vigil::tsdb {
 namespace {
 
-// A flush writes batches of about this many chunk bytes, so one WriteBatch
-// (and the memory it copies) stays small next to the head.
+// A flush writes batches of about this many bytes, so one WriteBatch (and
+// the memory it copies) stays small next to the head.
 constexpr size_t kFlushBatchBytes = 1 << 20;
-// Once this many bytes of the head's chunks left it (and RocksDB flushed
-// memtables of about as much), freed memory is handed back to the OS: glibc
-// keeps freed blocks in its per-thread arenas otherwise, and the resident
-// size only grows. Counted in the head's encoding, not the smaller stored one.
+// Once this many bytes left the head's chunks or RocksDB's memtables, freed
+// memory is handed back to the OS: glibc keeps freed blocks in its arenas
+// otherwise, and the resident size only grows. Counted in the head's
+// encoding, not the smaller stored one.
 constexpr size_t kTrimAfterBytes = 4 << 20;
 
 TimestampMs PersistedMin(MemSeries* s) {
@@ -94,10 +94,11 @@ Status DBImpl::FlushLocked() {
           CompactChunkForStorage(*c.bytes, &last_value_bits));
       chunk_bytes += c.bytes->size();
     }
-    bytes += chunk_bytes;
+    const model::Labels* labels = s->persisted.load() ? nullptr : &s->labels();
+    // A series new to RocksDB also writes its labels, and a postings key per label.
+    bytes += chunk_bytes + (labels != nullptr ? 2 * labels->encoded().size() : 0);
     TimestampMs first = std::min(chunks.front().min_t, PersistedMin(s));
-    items.push_back(FlushItem{s->ref(), s->persisted.load() ? nullptr : &s->labels(),
-                              std::move(chunks), first, last_value_bits});
+    items.push_back(FlushItem{s->ref(), labels, std::move(chunks), first, last_value_bits});
     batch_series.push_back(s);
     if (bytes >= kFlushBatchBytes) {
       status = WriteFlush(&items, &batch_series);
@@ -107,10 +108,6 @@ Status DBImpl::FlushLocked() {
   }
   if (status.ok() && !items.empty()) status = WriteFlush(&items, &batch_series);
   flushed_since_trim_ += flushed;
-  if (flushed_since_trim_ >= kTrimAfterBytes) {
-    ::malloc_trim(0);
-    flushed_since_trim_ = 0;
-  }
   if (!status.ok()) {
     // Nothing of a failed batch left the head: retry every unwritten series.
     for (MemSeries* s : dirty) {
@@ -124,7 +121,18 @@ Status DBImpl::FlushLocked() {
   metrics_->flush_duration.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   metrics_->storage_bytes.Set(static_cast<double>(store_->SizeBytes() + wal_->SizeBytes()));
+  // RocksDB frees a memtable in the background once it is in an SST, after
+  // the write that filled it (and usually after that flush's trim): counted
+  // when the memtables shrink, seen on a later tick.
+  uint64_t memtable_before = reported_rocks_.memtable_bytes;
   UpdateRocksMetrics();
+  if (reported_rocks_.memtable_bytes < memtable_before) {
+    flushed_since_trim_ += memtable_before - reported_rocks_.memtable_bytes;
+  }
+  if (flushed_since_trim_ >= kTrimAfterBytes) {
+    ::malloc_trim(0);
+    flushed_since_trim_ = 0;
+  }
   return Status::Ok();
 }
 

@@ -76,7 +76,7 @@ class DBImpl final : public DB {
   // Open chunks ending before this were sealed (guarded by maintenance_mu_).
   TimestampMs sealed_before_ = kMinTime;
   RocksStats reported_rocks_;  // guarded by maintenance_mu_; what the counters hold
-  size_t flushed_since_trim_ = 0;  // guarded by maintenance_mu_; chunk bytes
+  size_t flushed_since_trim_ = 0;  // guarded by maintenance_mu_; chunk and memtable bytes
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
