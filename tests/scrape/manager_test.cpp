@@ -34,11 +34,12 @@ class FakeTarget {
       resp.content_type = "text/plain; version=0.0.4";
       return resp;
     });
-    router.Handle({"GET"}, "/slow", [](const http::Request&, http::Respond respond) {
-      std::thread([respond] {
+    router.Handle({"GET"}, "/slow", [this](const http::Request&, http::Respond respond) {
+      std::lock_guard<std::mutex> lock(mu_);
+      slow_responders_.emplace_back([respond] {
         std::this_thread::sleep_for(milliseconds(800));
         respond(http::Response::Text(200, "x 1\n"));
-      }).detach();
+      });
     });
     http::ServerOptions options;
     options.listen_address = "127.0.0.1:0";
@@ -47,6 +48,14 @@ class FakeTarget {
     EXPECT_TRUE(server_->Start().ok());
   }
   ~FakeTarget() {
+    // The late answers hold their sessions: they must be done before the
+    // server goes (a detached one freed its session after the loop did).
+    std::vector<std::thread> responders;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      responders.swap(slow_responders_);
+    }
+    for (std::thread& t : responders) t.join();
     server_->StopAccepting();
     server_->CloseAll();
     server_->WaitIdle(std::chrono::seconds(5));
@@ -75,6 +84,7 @@ class FakeTarget {
   std::string last_accept_;
   std::string last_authorization_;
   std::atomic<int> requests_{0};
+  std::vector<std::thread> slow_responders_;  // guarded by mu_
 };
 
 class ManagerTest : public ::testing::Test {
