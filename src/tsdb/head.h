@@ -56,11 +56,31 @@ class MemSeries {
   SeriesRef ref() const { return ref_; }
   const model::Labels& labels() const { return labels_; }
 
+  // The fields every append reads or writes come first, so an appended
+  // sample touches the object's first two cache lines and no more (the
+  // head's many series rarely stay cached from one scrape to the next).
   mutable std::mutex mu;
-  std::vector<ChunkRef> closed;          // guarded by mu; full, not yet persisted, oldest first
   std::unique_ptr<ChunkEncoder> open;    // guarded by mu; null when no open chunk
   TimestampMs max_t = kMinTime;          // guarded by mu; newest committed sample
   uint64_t last_v_bits = 0;              // guarded by mu; its value
+  // The newest sample an uncommitted batch holds for this series, so Append
+  // can refuse out-of-order samples within a batch (guarded by mu).
+  uint64_t pending_token = 0;
+  TimestampMs pending_t = 0;
+  uint64_t pending_v_bits = 0;
+  // Open appender batches holding this series: raised under mu (so
+  // RemoveEmpty, which reads it under mu, never misses a holder), lowered
+  // without it when a batch ends.
+  std::atomic<int> in_batches{0};
+  bool removed = false;  // guarded by mu; no longer in the head's maps
+  std::atomic<bool> logged{false};     // its series record is in the WAL
+  std::atomic<bool> persisted{false};  // its labels are in RocksDB
+
+ private:
+  const SeriesRef ref_;
+
+ public:
+  std::vector<ChunkRef> closed;          // guarded by mu; full, not yet persisted, oldest first
   TimestampMs persisted_max_t = kMinTime;  // guarded by mu; newest sample in RocksDB
   TimestampMs persisted_min_t = kMaxTime;  // guarded by mu; start of its oldest RocksDB chunk
   // Guarded by mu: the start of its newest RocksDB chunk, so a query that
@@ -68,23 +88,8 @@ class MemSeries {
   // restart), and possibly stale after a tombstone clean (a read by key then
   // finds nothing and falls back to a scan).
   TimestampMs persisted_newest_min_t = kMinTime;
-  // The newest sample an uncommitted batch holds for this series, so Append
-  // can refuse out-of-order samples within a batch (guarded by mu).
-  uint64_t pending_token = 0;
-  TimestampMs pending_t = 0;
-  uint64_t pending_v_bits = 0;
-
-  // Open appender batches holding this series: raised under mu (so
-  // RemoveEmpty, which reads it under mu, never misses a holder), lowered
-  // without it when a batch ends.
-  std::atomic<int> in_batches{0};
-  bool removed = false;  // guarded by mu; no longer in the head's maps
-
-  std::atomic<bool> logged{false};     // its series record is in the WAL
-  std::atomic<bool> persisted{false};  // its labels are in RocksDB
 
  private:
-  const SeriesRef ref_;
   const model::Labels labels_;
 };
 
@@ -96,7 +101,9 @@ struct HeadOptions {
 
 // What a commit hands to the head (and to the WAL before it).
 struct PendingSample {
+  PendingSample(MemSeries* s, TimestampMs t, double v) : series(s), ref(s->ref()), t(t), v(v) {}
   MemSeries* series;
+  SeriesRef ref;  // series->ref(), so logging the batch reads no series
   TimestampMs t;
   double v;
 };

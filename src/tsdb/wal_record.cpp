@@ -75,11 +75,11 @@ void EncodeBatchRecord(const Batch& batch, std::string* payload) {
   TimestampMs prev_t = 0;
   for (const PendingSample& p : batch.samples) {
     // Modular differences: any pair of values round-trips.
-    PutVarint(static_cast<int64_t>(p.series->ref() - prev_ref), payload);
+    PutVarint(static_cast<int64_t>(p.ref - prev_ref), payload);
     PutVarint(static_cast<int64_t>(static_cast<uint64_t>(p.t) - static_cast<uint64_t>(prev_t)),
               payload);
     PutSampleValue(p.v, payload);
-    prev_ref = p.series->ref();
+    prev_ref = p.ref;
     prev_t = p.t;
   }
 }
