@@ -163,6 +163,23 @@ int Compare(const Labels& a, const Labels& b) {
   return ia == ea ? -1 : 1;
 }
 
+Labels Labels::Without(std::string_view name) const {
+  size_t start = 0;  // where the current pair's bytes begin
+  for (const Label& l : *this) {
+    const auto end = static_cast<size_t>(l.value.data() + l.value.size() - data_.data());
+    if (l.name == name) {
+      Labels out;
+      out.data_.reserve(data_.size() - (end - start));
+      out.data_.append(data_, 0, start);
+      out.data_.append(data_, end, std::string::npos);
+      return out;
+    }
+    if (l.name > name) break;  // sorted by name: it is absent
+    start = end;
+  }
+  return *this;
+}
+
 namespace {
 
 void AppendSortKeyPart(std::string_view s, std::string* out) {
@@ -177,6 +194,17 @@ void AppendSortKeyPart(std::string_view s, std::string* out) {
 }  // namespace
 
 void AppendSortKey(const Labels& labels, std::string* out) {
+  // Usually no byte of the encoding is zero (nor are its lengths: an empty
+  // value is never stored), and no part needs escaping.
+  if (labels.encoded().find('\0') == std::string::npos) {
+    for (const Label& l : labels) {
+      out->append(l.name);
+      out->append("\0\0", 2);
+      out->append(l.value);
+      out->append("\0\0", 2);
+    }
+    return;
+  }
   for (const Label& l : labels) {
     AppendSortKeyPart(l.name, out);
     AppendSortKeyPart(l.value, out);

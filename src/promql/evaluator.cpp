@@ -18,12 +18,7 @@ Status DuplicateLabelsetError() {
   return ExecError("vector cannot contain metrics with the same labelset");
 }
 
-model::Labels DropMetricName(const model::Labels& l) {
-  if (!l.Has(model::kMetricName)) return l;
-  model::LabelsBuilder b(l);
-  b.Del(model::kMetricName);
-  return b.Build();
-}
+model::Labels DropMetricName(const model::Labels& l) { return l.Without(model::kMetricName); }
 
 bool ContainsSameLabelset(const Vector& v) {
   if (v.size() < 2) return false;

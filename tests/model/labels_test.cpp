@@ -114,6 +114,18 @@ TEST(Labels, SortKeyOrdersAsCompare) {
   }
 }
 
+TEST(Labels, WithoutDropsOnePairAsTheBuilderDoes) {
+  const std::string big(300, 'v');  // a multi-byte length before and after
+  Labels l = Labels::FromStrings({"__name__", "up", "a", big, "job", "x", "zone", "z"});
+  for (std::string_view name : {"__name__", "a", "job", "zone", "absent", "", "zzz"}) {
+    LabelsBuilder b(l);
+    b.Del(name);
+    EXPECT_EQ(l.Without(name), b.Build()) << name;
+  }
+  EXPECT_EQ(Labels().Without("a"), Labels());
+  EXPECT_EQ(Labels::FromStrings({"a", "1"}).Without("a"), Labels());
+}
+
 TEST(Labels, ToString) {
   EXPECT_EQ(Labels::FromStrings({"__name__", "up"}).ToString(), "up");
   EXPECT_EQ(Labels::FromStrings({"__name__", "up", "job", "a\"b\\c\nd"}).ToString(),

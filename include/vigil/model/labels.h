@@ -73,6 +73,8 @@ class Labels {
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
   std::string_view MetricName() const { return Get(kMetricName); }
+  // A copy without the label `name` (an unchanged copy when absent).
+  Labels Without(std::string_view name) const;
 
   // xxHash64 of the encoded pairs; stable across processes and versions of
   // vigil that share the encoding.
