@@ -557,7 +557,9 @@ Status RocksReader::ReadByKey(TimestampMs mint, TimestampMs maxt,
       const TimestampMs t = r.span.newest_chunk_min_t;
       AppendChunkKey(BucketStart(t, range), r.ref, t, &keys);
     }
-    for (size_t i = 0; i < n; ++i) slices.emplace_back(keys.data() + i * kChunkKeySize, kChunkKeySize);
+    for (size_t i = 0; i < n; ++i) {
+      slices.emplace_back(keys.data() + i * kChunkKeySize, kChunkKeySize);
+    }
     db_->MultiGet(rocksdb::ReadOptions(), chunks_, n, slices.data(), values.data(),
                   statuses.data());
     for (size_t i = 0; i < n; ++i) {
@@ -588,10 +590,10 @@ Status RocksReader::ReadNewest(TimestampMs mint, TimestampMs maxt,
   VIGIL_RETURN_IF_ERROR(ReadByKey(mint, maxt, reads, arena, views, &missing));
   for (PersistedRead* r : missing) {
     r->first = static_cast<uint32_t>(views->size());
-    VIGIL_RETURN_IF_ERROR(Scan(r->ref, mint, maxt, r->span.min_t, r->span.max_t,
-                               [&](const StoredChunk& c) {
-                                 views->push_back(ChunkView{arena->Copy(c.bytes), c.min_t, c.max_t});
-                               }));
+    auto add = [&](const StoredChunk& c) {
+      views->push_back(ChunkView{arena->Copy(c.bytes), c.min_t, c.max_t});
+    };
+    VIGIL_RETURN_IF_ERROR(Scan(r->ref, mint, maxt, r->span.min_t, r->span.max_t, add));
     r->count = static_cast<uint32_t>(views->size()) - r->first;
   }
   return Status::Ok();

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "vigil/base/url_escape.h"
 #include "vigil_process.h"
 
 namespace vigil::testing {
@@ -34,6 +35,25 @@ bool WaitHealth(const VigilProcess& vigil, const std::string& job, const std::st
           *target = active;
           return true;
         }
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// Waits (bounded) until vigil holds at least `n` samples of `selector`.
+bool WaitSamples(const VigilProcess& vigil, const std::string& selector, int n) {
+  const std::string target =
+      "/api/v1/query?query=" + QueryEscape("count_over_time(" + selector + "[1h])");
+  auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = vigil.Get(target);
+    if (r.ok() && r->status == 200) {
+      const nlohmann::json answer = nlohmann::json::parse(r->body);
+      const nlohmann::json& result = answer["data"]["result"];
+      if (!result.empty() && std::stod(result[0]["value"][1].get<std::string>()) >= n) {
+        return true;
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -119,6 +139,10 @@ TEST(Scrape, VigilScrapesTheDemoApp) {
   ASSERT_TRUE(reload.ok());
   EXPECT_EQ(reload->status, 200) << reload->body;
   ASSERT_TRUE(WaitHealth(*vigil, "self", "up", &target));
+
+  // Two successful scrapes before the demo goes, for the checks of the
+  // stored samples below (a fast run could reach the kill after one).
+  ASSERT_TRUE(WaitSamples(*vigil, "up{job=\"demo\"}", 2));
 
   // The demo goes away: its target goes down with the connection error. A
   // scrape in flight at the kill fails reading ("connection reset by peer");
