@@ -10,6 +10,7 @@
 #include <random>
 
 #include "crash_driver.h"
+#include "crash_parent.h"
 #include "test_util.h"
 #include "vigil/tsdb/db.h"
 
@@ -25,35 +26,18 @@ TEST(CrashTest, CommittedSamplesSurviveSigkill) {
   TimestampMs committed = 0;
   constexpr int kKills = 24;
   for (int round = 0; round < kKills; ++round) {
-    int fds[2];
-    ASSERT_EQ(::pipe(fds), 0);
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      ::close(fds[0]);
-      std::string fd = std::to_string(fds[1]);
-      std::string seed = std::to_string(round);
-      ::execl(VIGIL_TSDB_CRASH_CHILD, VIGIL_TSDB_CRASH_CHILD, dir.path().c_str(), fd.c_str(),
-              seed.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    ::close(fds[1]);
+    crash::Child child = crash::StartChild(dir.path(), round);
+    ASSERT_GE(child.pid, 0);
     // Let the child commit a random number of batches, then kill it at once.
     int wait_batches = 1 + static_cast<int>(rng() % 120);
-    for (int i = 0; i < wait_batches; ++i) {
-      TimestampMs t = 0;
-      ssize_t n = ::read(fds[0], &t, sizeof t);
-      if (n != sizeof t) break;
+    TimestampMs t = 0;
+    for (int i = 0; i < wait_batches && crash::ReadReport(child, &t); ++i) {
       committed = std::max(committed, t);
     }
-    ::kill(pid, SIGKILL);
     // Batches committed between our last read and the kill count too.
-    TimestampMs t = 0;
-    while (::read(fds[0], &t, sizeof t) == sizeof t) committed = std::max(committed, t);
-    ::close(fds[0]);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+    int status = crash::KillChild<TimestampMs>(
+        child, [&](TimestampMs reported) { committed = std::max(committed, reported); });
+    ASSERT_TRUE(status != -1 && WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
 
     auto db = DB::Open(dir.path(), CrashOptions());
     ASSERT_TRUE(db.ok()) << db.status().ToString();

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "crash_driver.h"
+#include "crash_parent.h"
 #include "test_util.h"
 #include "vigil/tsdb/db.h"
 
@@ -27,32 +28,17 @@ TEST(TombstonesCrashTest, DeletionsSurviveSigkillDuringDeletesAndCleans) {
   TimestampMs deleted = 0;  // series 0 has no sample up to here
   constexpr int kKills = 12;
   for (int round = 0; round < kKills; ++round) {
-    int fds[2];
-    ASSERT_EQ(::pipe(fds), 0);
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      ::close(fds[0]);
-      std::string fd = std::to_string(fds[1]);
-      std::string seed = std::to_string(round);
-      ::execl(VIGIL_TSDB_CRASH_CHILD, VIGIL_TSDB_CRASH_CHILD, dir.path().c_str(), fd.c_str(),
-              seed.c_str(), "delete", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    ::close(fds[1]);
+    crash::Child child = crash::StartChild(dir.path(), round, "delete");
+    ASSERT_GE(child.pid, 0);
     auto take = [&](const DeletionEvent& e) {
       if (e.kind == DeletionEvent::kCommitted) committed = std::max(committed, e.t);
       if (e.kind == DeletionEvent::kDeleted) deleted = std::max(deleted, e.t);
     };
     int wait_events = 1 + static_cast<int>(rng() % 100);
     DeletionEvent e{};
-    for (int i = 0; i < wait_events && ::read(fds[0], &e, sizeof e) == sizeof e; ++i) take(e);
-    ::kill(pid, SIGKILL);
-    while (::read(fds[0], &e, sizeof e) == sizeof e) take(e);
-    ::close(fds[0]);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+    for (int i = 0; i < wait_events && crash::ReadReport(child, &e); ++i) take(e);
+    int status = crash::KillChild<DeletionEvent>(child, take);
+    ASSERT_TRUE(status != -1 && WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
 
     auto db = DB::Open(dir.path(), CrashOptions());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
