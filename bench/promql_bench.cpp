@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "vigil/promql/engine.h"
+#include "bench_tsdb_util.h"
 #include "vigil/tsdb/db.h"
 
 namespace vigil {
@@ -112,8 +113,7 @@ std::vector<Generated> Workload() {
 class Data {
  public:
   Data() {
-    char tmpl[] = "/tmp/vigil-promql-bench.XXXXXX";
-    dir_ = mkdtemp(tmpl);
+    dir_ = bench::MakeScratchDir("vigil-promql-bench");
     tsdb::Options o;
     o.background = false;
     o.wal_sync = false;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_tsdb_util.h"
 #include "vigil/tsdb/db.h"
 
 namespace vigil::tsdb {
@@ -51,15 +52,10 @@ std::unique_ptr<DB> Build(const std::string& dir) {
   return db;
 }
 
-std::string TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "vigil-bench-XXXXXX").string();
-  return ::mkdtemp(tmpl.data());
-}
-
 // Every sample of the last hour; arg 1: tenth="0" (1,000 series) had 10
 // minutes of it deleted.
 void BM_SelectWithTombstones(benchmark::State& state) {
-  std::string dir = TempDir();
+  std::string dir = bench::MakeScratchDir("vigil-bench");
   std::unique_ptr<DB> db = Build(dir);
   if (state.range(0) == 1) {
     Status s = db->DeleteSeries({Equal("tenth", "0")}, kEnd - 40 * 60'000, kEnd - 30 * 60'000);
@@ -67,19 +63,7 @@ void BM_SelectWithTombstones(benchmark::State& state) {
   }
   int64_t samples = 0;
   for (auto _ : state) {
-    auto q = db->NewQuerier(kEnd - 3600 * 1000, kEnd);
-    auto set = (*q)->Select(true, nullptr, {Equal("job", "node")});
-    int64_t n = 0;
-    double sum = 0;
-    while (set->Next()) {
-      auto it = set->At().Iterator();
-      while (it->Next()) {
-        sum += it->AtV();
-        ++n;
-      }
-    }
-    benchmark::DoNotOptimize(sum);
-    samples = n;
+    samples = bench::ReadEverySample(*db, kEnd - 3600 * 1000, kEnd, {Equal("job", "node")});
   }
   state.counters["samples"] = static_cast<double>(samples);
   state.counters["ns_per_sample"] =
@@ -101,7 +85,7 @@ void BM_DeleteAndClean(benchmark::State& state) {
   double clean_ms = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    std::string dir = TempDir();
+    std::string dir = bench::MakeScratchDir("vigil-bench");
     std::unique_ptr<DB> db = Build(dir);
     state.ResumeTiming();
     auto start = std::chrono::steady_clock::now();

@@ -21,6 +21,7 @@
 #include "postings.h"
 #include "store.h"
 #include "vigil/tsdb/tools.h"
+#include "bench_tsdb_util.h"
 #include "vigil/tsdb/db.h"
 
 namespace vigil::tsdb {
@@ -233,14 +234,9 @@ BENCHMARK(BM_StoredChunkDecode)
     ->ArgsProduct({benchmark::CreateDenseRange(0, std::size(kKinds) - 1, 1), {0, 1}})
     ->ArgNames({"kind", "packed"});
 
-std::string TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "vigil-bench-XXXXXX").string();
-  return ::mkdtemp(tmpl.data());
-}
-
 // 1000 series per batch (one scrape), appended by ref after the first round.
 void BM_AppendWithRef(benchmark::State& state) {
-  std::string dir = TempDir();
+  std::string dir = bench::MakeScratchDir("vigil-bench");
   {
     Options o;
     o.background = false;
@@ -278,7 +274,7 @@ BENCHMARK(BM_AppendWithRef)->Arg(0)->Arg(1)->ArgName("fsync");
 void BM_AppendScrapeRounds(benchmark::State& state) {
   constexpr int kTargets = 10;
   constexpr int kPerTarget = 2000;
-  std::string dir = TempDir();
+  std::string dir = bench::MakeScratchDir("vigil-bench");
   {
     Options o;
     o.background = false;
@@ -328,7 +324,7 @@ struct SelectFixture {
   static constexpr TimestampMs kStart = 1'700'006'400'000;  // a bucket boundary
   static constexpr TimestampMs kEnd = kStart + 2 * 3600 * 1000;
 
-  SelectFixture() : dir(TempDir()) {
+  SelectFixture() : dir(bench::MakeScratchDir("vigil-bench")) {
     Options o;
     o.background = false;
     o.wal_sync = false;
@@ -377,9 +373,10 @@ struct SelectFixture {
   double chunk_bytes_per_sample = 0;
 };
 
+// Built on first use, removed (with its directory) at exit.
 SelectFixture& Fixture() {
-  static SelectFixture* f = new SelectFixture();
-  return *f;
+  static SelectFixture f;
+  return f;
 }
 
 // Every sample of 10k series over the last hour (half in RocksDB, the newest
@@ -389,19 +386,8 @@ void BM_Select10kSeries1h(benchmark::State& state) {
   Result<model::Matcher> m = model::Matcher::Make(model::MatchType::kEqual, "job", "node");
   int64_t samples = 0;
   for (auto _ : state) {
-    auto q = f.db->NewQuerier(SelectFixture::kEnd - 3600 * 1000, SelectFixture::kEnd);
-    auto set = (*q)->Select(true, nullptr, {*m});
-    int64_t n = 0;
-    double sum = 0;
-    while (set->Next()) {
-      auto it = set->At().Iterator();
-      while (it->Next()) {
-        sum += it->AtV();
-        ++n;
-      }
-    }
-    benchmark::DoNotOptimize(sum);
-    samples = n;
+    samples = bench::ReadEverySample(*f.db, SelectFixture::kEnd - 3600 * 1000,
+                                     SelectFixture::kEnd, {*m});
   }
   state.counters["series"] = SelectFixture::kSeries;
   state.counters["samples"] = static_cast<double>(samples);
@@ -429,7 +415,7 @@ void BM_StoredBytes(benchmark::State& state) {
       StoreOptions::Compression::kNone, StoreOptions::Compression::kLz4,
       StoreOptions::Compression::kZstd};
   const bool packed = state.range(0) == 1;
-  std::string dir = TempDir();
+  std::string dir = bench::MakeScratchDir("vigil-bench");
   StoreOptions so;
   so.chunk_compression = kCompression[state.range(1)];
   std::unique_ptr<Store> store = std::move(*Store::Open(dir, so));
@@ -561,7 +547,7 @@ void BM_FlushFullChunks(benchmark::State& state) {
   uint64_t flushed_samples = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    std::string dir = TempDir();
+    std::string dir = bench::MakeScratchDir("vigil-bench");
     {
       Options o;
       o.background = false;
