@@ -2,6 +2,8 @@
 // targets of 2,000 series each, scraped every second by real scrape loops.
 // The targets are served by a child process, so the CPU measured here is the
 // scraper's alone. Reports CPU microseconds per appended sample.
+// BM_ParseWorkloadBody is the parse step alone, on one target's body of
+// bench/workload_target.py, in nanoseconds per line.
 #include <benchmark/benchmark.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -9,12 +11,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "vigil/base/event_loop.h"
 #include "vigil/base/metrics.h"
 #include "vigil/base/worker_pool.h"
 #include "vigil/config/config.h"
+#include "vigil/expfmt/parser.h"
 #include "vigil/http/server.h"
 #include "vigil/scrape/manager.h"
 
@@ -143,5 +147,83 @@ void BM_ScrapeEndToEnd(benchmark::State& state) {
   state.counters["cpu_us_per_sample"] = samples ? cpu * 1e6 / static_cast<double>(samples) : 0;
 }
 BENCHMARK(BM_ScrapeEndToEnd)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+// One target's body as bench/workload_target.py renders it for 2,000 series:
+// 812 counters, 600 gauges (integers and six-decimal floats) and 42 classic
+// histograms of 12 buckets plus _sum and _count, all led by the t="0" label.
+std::string WorkloadBody() {
+  const char* methods[] = {"GET", "POST", "PUT", "DELETE"};
+  const char* codes[] = {"200", "201", "204", "301", "400", "401", "404", "429", "500", "503"};
+  const char* buckets[] = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
+                           "0.5",   "1.0",  "2.5",   "5.0",  "10.0", "+Inf"};
+  auto six_decimals = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.6f", v);
+    return std::string(buf);
+  };
+  std::string b =
+      "# HELP bench_http_requests_total Requests served.\n"
+      "# TYPE bench_http_requests_total counter\n";
+  for (int i = 0; i < 812; ++i) {
+    b += "bench_http_requests_total{t=\"0\",handler=\"/api/v" + std::to_string(i % 3 + 1) +
+         "/r" + std::to_string(i / 40) + "\",method=\"" + methods[i % 4] + "\",code=\"" +
+         codes[(i / 4) % 10] + "\"} " + std::to_string(881337 + i * 7919) + "\n";
+  }
+  const char* gauges[] = {"bench_queue_depth", "bench_temperature_celsius",
+                          "bench_memory_usage_bytes", "bench_cpu_utilisation_ratio"};
+  for (int i = 0; i < 600; ++i) {
+    if (i < 4) b += std::string("# TYPE ") + gauges[i] + " gauge\n";
+    std::string value;
+    switch (i % 4) {
+      case 0: value = std::to_string(1000 + i); break;
+      case 1: value = six_decimals(10.0 + i * 0.137); break;
+      case 2: value = std::to_string(123456789LL * (i + 1)); break;
+      default: value = six_decimals(i / 600.0); break;
+    }
+    b += std::string(gauges[i % 4]) + "{t=\"0\",device=\"dev" + std::to_string(i / 4) +
+         "\",shard=\"" + std::to_string(i % 7) + "\"} " + value + "\n";
+  }
+  b += "# HELP bench_request_duration_seconds Request latency.\n"
+       "# TYPE bench_request_duration_seconds histogram\n";
+  for (int h = 0; h < 42; ++h) {
+    std::string labels = "t=\"0\",handler=\"/h" + std::to_string(h / 4) + "\",method=\"" +
+                         methods[h % 4] + "\"";
+    for (int k = 0; k < 12; ++k) {
+      b += "bench_request_duration_seconds_bucket{" + labels + ",le=\"" + buckets[k] + "\"} " +
+           std::to_string(40 * k + h) + "\n";
+    }
+    b += "bench_request_duration_seconds_sum{" + labels + "} " + six_decimals(12.5 + h) + "\n";
+    b += "bench_request_duration_seconds_count{" + labels + "} " + std::to_string(480 + h) + "\n";
+  }
+  return b;
+}
+
+// What the scrape loop asks of the parser once its series cache knows every
+// series: Next, Series, Value and TimestampMs per line, no label decoding.
+void BM_ParseWorkloadBody(benchmark::State& state) {
+  const std::string body = WorkloadBody();
+  int64_t lines = 0;
+  for (char c : body) lines += c == '\n';
+  for (auto _ : state) {
+    std::unique_ptr<expfmt::Parser> parser = expfmt::Parser::New(body, expfmt::Format::kText);
+    for (;;) {
+      Result<expfmt::Parser::Entry> entry = parser->Next();
+      if (!entry.ok()) {
+        state.SkipWithError(entry.status().ToString().c_str());
+        return;
+      }
+      if (*entry == expfmt::Parser::Entry::kEnd) break;
+      if (*entry != expfmt::Parser::Entry::kSeries) continue;
+      benchmark::DoNotOptimize(parser->Series().data());
+      benchmark::DoNotOptimize(parser->Value());
+      benchmark::DoNotOptimize(parser->TimestampMs());
+    }
+  }
+  // Seconds per line, printed with an SI prefix (e.g. "99n").
+  state.counters["per_line"] = benchmark::Counter(
+      static_cast<double>(lines),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ParseWorkloadBody);
 
 }  // namespace
