@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lex_util.h"
+#include "word_scan.h"
 
 namespace vigil::expfmt::internal {
 namespace {
@@ -154,8 +155,9 @@ bool OpenMetricsParser::ParseLabels(size_t* pp, std::vector<LabelSpan>* out, boo
     size_t quote = p;
     size_t value_start = ++p;
     bool escaped = false;
-    unsigned char high = 0;
+    bool non_ascii = false;
     for (;;) {
+      p = FindLabelValueStop(body_, p);
       if (p >= n || body_[p] == '\n') {
         return Fail(quote, "unterminated label value");
       }
@@ -165,17 +167,17 @@ bool OpenMetricsParser::ParseLabels(size_t* pp, std::vector<LabelSpan>* out, boo
         if (p + 1 >= n || body_[p + 1] == '\n') {
           return Fail(p, "backslash at the end of a line in a label value");
         }
-        high |= static_cast<unsigned char>(body_[p + 1]);
+        non_ascii |= static_cast<unsigned char>(body_[p + 1]) >= 0x80;
         escaped = true;
         p += 2;
         continue;
       }
-      high |= static_cast<unsigned char>(c);
+      non_ascii = true;  // a byte >= 0x80
       ++p;
     }
     std::string_view value = body_.substr(value_start, p - value_start);
     ++p;
-    if ((high & 0x80) && !IsValidUtf8(value)) {
+    if (non_ascii && !IsValidUtf8(value)) {
       return Fail(quote, "invalid UTF-8 label value");
     }
     // Duplicates in exemplar labels are left to the semantic rules: the
@@ -270,7 +272,6 @@ Result<Parser::Entry> OpenMetricsParser::ParseSample(size_t start) {
       if (!ParseGoFloat(ts, &seconds)) return Fatal(ts_at, "invalid timestamp " + Quote(ts));
       if (!std::isfinite(seconds)) return Fatal(ts_at, "invalid timestamp " + Quote(ts));
       ts_ = SecondsToMs(seconds);
-      has_ts_ = true;
       if (p >= n) return Fatal(p, "data does not end with # EOF");
       if (body_[p] != '\n') {
         if (!IsExemplarStart(body_, p))

@@ -34,9 +34,7 @@ class ParserBase : public Parser {
   std::string_view Series() const override { return series_; }
   void Labels(model::Labels* out) const override;
   double Value() const override { return value_; }
-  std::optional<int64_t> TimestampMs() const override {
-    return has_ts_ ? std::optional<int64_t>(ts_) : std::nullopt;
-  }
+  std::optional<int64_t> TimestampMs() const override { return ts_; }
   const Exemplar* CurrentExemplar() const override;
 
   std::string_view MetricFamily() const override { return family_; }
@@ -85,7 +83,7 @@ class ParserBase : public Parser {
   void BeginSeries(size_t offset) {
     entry_pos_ = PositionAt(offset);
     labels_.clear();
-    has_ts_ = false;
+    ts_.reset();
     has_exemplar_ = false;
     exemplar_built_ = false;
   }
@@ -102,8 +100,9 @@ class ParserBase : public Parser {
   std::string_view name_;
   std::vector<LabelSpan> labels_;
   double value_ = 0;
-  int64_t ts_ = 0;
-  bool has_ts_ = false;
+  // An optional member, not a value and a flag: returning one built from
+  // those stalls on a partial store forward on every sample (GCC 12).
+  std::optional<int64_t> ts_;
 
   bool has_exemplar_ = false;
   std::vector<LabelSpan> ex_labels_;

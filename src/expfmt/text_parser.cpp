@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lex_util.h"
+#include "word_scan.h"
 
 namespace vigil::expfmt::internal {
 namespace {
@@ -172,8 +173,9 @@ bool TextParser::ParseLabels(size_t* pp) {
     Position quote_pos = PositionAt(p);
     size_t value_start = ++p;
     bool escaped = false;
-    unsigned char high = 0;
+    bool non_ascii = false;
     for (;;) {
+      p = FindLabelValueStop(body_, p);
       if (p >= n) {
         return FailAt(quote_pos, "unterminated label value");
       }
@@ -187,7 +189,7 @@ bool TextParser::ParseLabels(size_t* pp) {
         if (e != '\\' && e != '"' && e != 'n') {
           Semantic(PositionAt(p), std::string("invalid escape sequence '\\") + e + "'");
         }
-        high |= static_cast<unsigned char>(e);
+        non_ascii |= static_cast<unsigned char>(e) >= 0x80;
         escaped = true;
         p += 2;
         continue;
@@ -198,12 +200,12 @@ bool TextParser::ParseLabels(size_t* pp) {
         NewLine(p);
         continue;
       }
-      high |= static_cast<unsigned char>(c);
+      non_ascii = true;  // a byte >= 0x80
       ++p;
     }
     std::string_view value = body_.substr(value_start, p - value_start);
     ++p;
-    if ((high & 0x80) && !IsValidUtf8(value)) {
+    if (non_ascii && !IsValidUtf8(value)) {
       return FailAt(quote_pos, "invalid UTF-8 label value");
     }
     if (IsDuplicateLabel(name)) {
@@ -250,10 +252,11 @@ Result<Parser::Entry> TextParser::ParseSample(size_t start) {
     if (!Is(body_[p], kDigit)) return Fatal(p, "expected timestamp or new record");
     size_t ts_start = p;
     while (p < n && Is(body_[p], kDigit)) ++p;
-    if (!ParseDecimalInt64(body_.substr(ts_start, p - ts_start), &ts_)) {
+    int64_t ts;
+    if (!ParseDecimalInt64(body_.substr(ts_start, p - ts_start), &ts)) {
       return Fatal(ts_start, "timestamp out of range");
     }
-    has_ts_ = true;
+    ts_ = ts;
     p = SkipBlanks(p);
     if (p < n && body_[p] != '\n') return Fatal(p, "expected next entry after timestamp");
   }

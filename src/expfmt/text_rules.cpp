@@ -18,7 +18,9 @@ bool StripSuffix(std::string_view name, std::string_view suffix, std::string_vie
 }  // namespace
 
 TextRules::Family* TextRules::Resolve(std::string_view name) {
-  if (last_ != nullptr && name == last_name_) return last_;
+  for (const Recent& r : recent_) {
+    if (r.family != nullptr && r.name == name) return r.family;
+  }
   Family* f = nullptr;
   if (auto it = by_name_.find(name); it != by_name_.end()) {
     f = it->second;
@@ -39,8 +41,8 @@ TextRules::Family* TextRules::Resolve(std::string_view name) {
     // "x" lands on "x", as in the Go parser.
     by_name_.emplace(std::string(name), f);
   }
-  last_name_ = name;
-  last_ = f;
+  recent_[next_recent_] = Recent{name, f};
+  next_recent_ = (next_recent_ + 1) % recent_.size();
   return f;
 }
 

@@ -9,6 +9,7 @@
 // Thread-safety: used by one parser on one thread.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <string_view>
 #include <unordered_map>
@@ -44,8 +45,15 @@ class TextRules {
   std::vector<Violation>* out_;
   std::deque<Family> families_;
   std::unordered_map<std::string, Family*, Hash, std::equal_to<>> by_name_;
-  std::string_view last_name_;
-  Family* last_ = nullptr;
+  // The families of the last few names looked up. A body interleaves only a
+  // handful (a histogram's _bucket, _sum and _count; gauge families written
+  // round-robin), and a few compares cost less than hashing the name.
+  struct Recent {
+    std::string_view name;
+    Family* family = nullptr;
+  };
+  std::array<Recent, 4> recent_;
+  size_t next_recent_ = 0;
   std::string scratch_;
 };
 
