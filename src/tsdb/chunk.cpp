@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "chunk_packed.h"
 
@@ -47,65 +48,87 @@ int64_t WrapAdd(int64_t a, int64_t b) {
 
 namespace {
 
-// Appends bits after a chunk's last byte without reading that byte back: its
-// value is kept in the encoder (`tail`), so appending to a chunk that is cold
-// in the cache (the head's case: one sample per series per scrape) does not
-// wait on a load of its buffer.
-class TailBitWriter {
+// One sample's bits, most significant first, gathered in 64-bit words and
+// appended to the chunk at once. It starts from the bits already in the
+// chunk's last byte (kept by the encoder as `tail`), and rewrites that byte,
+// so the chunk's buffer is never read.
+class SampleBits {
  public:
-  TailBitWriter(std::string* out, int free_bits, uint8_t tail)
-      : out_(out), free_bits_(free_bits), tail_(tail) {}
+  SampleBits(uint8_t tail, int free_bits)
+      : acc_(free_bits > 0 ? static_cast<uint64_t>(tail >> free_bits) : 0),
+        acc_bits_(free_bits > 0 ? 8 - free_bits : 0),
+        rewrites_tail_(free_bits > 0) {}
 
-  void WriteBit(bool bit) { WriteBits(bit ? 1 : 0, 1); }
-
-  // Writes the low `n` bits of `v`, most significant first. 0 <= n <= 64.
-  void WriteBits(uint64_t v, int n) {
-    while (n > 0) {
-      if (free_bits_ == 0) {
-        out_->push_back(0);
-        free_bits_ = 8;
-        tail_ = 0;
-      }
-      int take = n < free_bits_ ? n : free_bits_;
-      uint64_t chunk = (v >> (n - take)) & ((1ULL << take) - 1);
-      tail_ = static_cast<uint8_t>(tail_ | (chunk << (free_bits_ - take)));
-      out_->back() = static_cast<char>(tail_);
-      free_bits_ -= take;
-      n -= take;
+  // Writes the low `n` bits of `v`, most significant first. 1 <= n <= 64.
+  // Bits of acc_ above acc_bits_ are left over from emitted words: every
+  // shift moves them out before they could be stored.
+  void Put(uint64_t v, int n) {
+    if (n < 64) v &= (uint64_t{1} << n) - 1;
+    const int room = 64 - acc_bits_;
+    if (n < room) {
+      acc_ = (acc_ << n) | v;
+      acc_bits_ += n;
+      return;
     }
+    const int rest = n - room;
+    Store(acc_bits_ == 0 ? v : (acc_ << room) | (v >> rest), 8);
+    acc_ = v;
+    acc_bits_ = rest;
   }
 
-  int free_bits() const { return free_bits_; }
-  uint8_t tail() const { return tail_; }
+  // Appends the bits to `chunk`; returns the free bits of its new last byte.
+  int AppendTo(std::string* chunk) {
+    if (acc_bits_ > 0) Store(acc_ << (64 - acc_bits_), (acc_bits_ + 7) / 8);
+    if (rewrites_tail_) {
+      chunk->back() = static_cast<char>(buf_[0]);
+      chunk->append(reinterpret_cast<const char*>(buf_) + 1, len_ - 1);
+    } else {
+      chunk->append(reinterpret_cast<const char*>(buf_), len_);
+    }
+    return (8 - acc_bits_ % 8) % 8;
+  }
+  uint8_t last_byte() const { return buf_[len_ - 1]; }
 
  private:
-  std::string* out_;
-  int free_bits_;  // unused low bits of the last byte
-  uint8_t tail_;   // the last byte's value
+  // Stores the top `bytes` bytes of `word`, big-endian.
+  void Store(uint64_t word, size_t bytes) {
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+    std::memcpy(buf_ + len_, &word, sizeof(word));
+    len_ += bytes;
+  }
+
+  uint64_t acc_;
+  int acc_bits_;  // 0..63
+  bool rewrites_tail_;
+  size_t len_ = 0;
+  // A sample is at most 7 + 128 bits (the first) or 7 + 68 + 78 bits: three
+  // words, and Store writes a whole word.
+  uint8_t buf_[32];
 };
 
 }  // namespace
 
-ChunkEncoder::ChunkEncoder() { data_.assign(kHeaderSize, '\0'); }
-
 void ChunkEncoder::Append(TimestampMs t, double v) {
   uint64_t bits = std::bit_cast<uint64_t>(v);
-  TailBitWriter w(&data_, free_bits_, tail_);
+  SampleBits w(tail_, free_bits_);
   if (count_ == 0) {
-    w.WriteBits(static_cast<uint64_t>(t), 64);
-    w.WriteBits(bits, 64);
+    // Room for ~10 samples of a typical series before the first regrowth.
+    data_.reserve(64);
+    data_.assign(kHeaderSize, '\0');
+    w.Put(static_cast<uint64_t>(t), 64);
+    w.Put(bits, 64);
     min_t_ = t;
   } else {
     // Modular arithmetic: any int64 timestamps round-trip without overflow.
     int64_t delta = WrapSub(t, t_);
     int64_t dod = WrapSub(delta, delta_);
     if (dod == 0) {
-      w.WriteBit(false);
+      w.Put(0, 1);
     } else {
       for (const DodBucket& b : kDodBuckets) {
         if (FitsSigned(dod, b.value_bits)) {
-          w.WriteBits(b.prefix, b.prefix_bits);
-          w.WriteBits(static_cast<uint64_t>(dod), b.value_bits);
+          w.Put(b.prefix, b.prefix_bits);
+          w.Put(static_cast<uint64_t>(dod), b.value_bits);
           break;
         }
       }
@@ -113,32 +136,47 @@ void ChunkEncoder::Append(TimestampMs t, double v) {
     delta_ = delta;
     uint64_t x = bits ^ v_bits_;
     if (x == 0) {
-      w.WriteBit(false);
+      w.Put(0, 1);
     } else {
-      w.WriteBit(true);
       int lead = std::countl_zero(x);
       int trail = std::countr_zero(x);
       if (leading_ != 0xff && lead >= leading_ && trail >= trailing_) {
-        w.WriteBit(false);
-        w.WriteBits(x >> trailing_, 64 - leading_ - trailing_);
+        w.Put(0b10, 2);
+        w.Put(x >> trailing_, 64 - leading_ - trailing_);
       } else {
         int sig = 64 - lead - trail;
-        w.WriteBit(true);
-        w.WriteBits(static_cast<uint64_t>(lead), 6);
-        w.WriteBits(static_cast<uint64_t>(sig - 1), 6);
-        w.WriteBits(x >> trail, sig);
-        leading_ = lead;
-        trailing_ = trail;
+        w.Put(0b11, 2);
+        w.Put(static_cast<uint64_t>(lead), 6);
+        w.Put(static_cast<uint64_t>(sig - 1), 6);
+        w.Put(x >> trail, sig);
+        leading_ = static_cast<uint8_t>(lead);
+        trailing_ = static_cast<uint8_t>(trail);
       }
     }
   }
-  free_bits_ = w.free_bits();
-  tail_ = w.tail();
+  free_bits_ = static_cast<uint8_t>(w.AppendTo(&data_));
+  tail_ = w.last_byte();
   t_ = t;
   v_bits_ = bits;
   ++count_;
+}
+
+void ChunkEncoder::Reset() {
+  std::string().swap(data_);
+  min_t_ = t_ = delta_ = 0;
+  v_bits_ = 0;
+  count_ = 0;
+  free_bits_ = tail_ = 0;
+  leading_ = 0xff;
+  trailing_ = 0;
+}
+
+std::string_view ChunkEncoder::bytes() const {
+  static constexpr char kEmptyChunk[kHeaderSize] = {0, 0};
+  if (count_ == 0) return std::string_view(kEmptyChunk, kHeaderSize);
   data_[0] = static_cast<char>(count_ >> 8);
   data_[1] = static_cast<char>(count_ & 0xff);
+  return data_;
 }
 
 int ChunkNumSamples(std::string_view chunk) {

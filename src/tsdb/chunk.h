@@ -25,31 +25,34 @@ inline constexpr int kMaxChunkSamples = 65535;
 
 class ChunkEncoder {
  public:
-  ChunkEncoder();
-
   // Precondition: num_samples() == 0 || t > max_time(); num_samples() < kMaxChunkSamples.
   void Append(TimestampMs t, double v);
+  // Drops every sample and frees the buffer: the next chunk grows its own.
+  void Reset();
 
+  bool empty() const { return count_ == 0; }
   int num_samples() const { return count_; }
   TimestampMs min_time() const { return min_t_; }
   TimestampMs max_time() const { return t_; }
-  // The encoded chunk; valid until the next Append.
-  std::string_view bytes() const { return data_; }
+  // The encoded chunk; valid until the next Append or Reset.
+  std::string_view bytes() const;
+  // Starts fetching the bytes the next Append writes.
+  void PrefetchTail() const { __builtin_prefetch(data_.data() + data_.size(), 1); }
 
  private:
-  void AppendTimestamp(TimestampMs t);
-  void AppendValue(uint64_t bits);
-
-  std::string data_;
-  int free_bits_ = 0;
-  uint8_t tail_ = 0;  // the value of data_'s last byte while free_bits_ > 0
-  int count_ = 0;
+  // The header's sample count is written when the bytes are read, not by
+  // every Append: an append to a chunk that is cold in the cache (the head's
+  // case, one sample per series per scrape) then touches only its tail.
+  mutable std::string data_;  // header and bits; empty before the first sample
   TimestampMs min_t_ = 0;
   TimestampMs t_ = 0;
   int64_t delta_ = 0;
   uint64_t v_bits_ = 0;
-  int leading_ = 0xff;  // 0xff: no previous XOR window
-  int trailing_ = 0;
+  uint16_t count_ = 0;
+  uint8_t free_bits_ = 0;  // unused low bits of data_'s last byte
+  uint8_t tail_ = 0;       // the value of data_'s last byte while free_bits_ > 0
+  uint8_t leading_ = 0xff;  // 0xff: no previous XOR window
+  uint8_t trailing_ = 0;
 };
 
 // Iterates the samples of a chunk: a Gorilla chunk (the head's, and stored

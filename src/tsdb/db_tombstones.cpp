@@ -119,23 +119,18 @@ Result<bool> DBImpl::CleanHead(MemSeries* s, const Intervals& deleted) {
   metrics_->head_chunks.Add(static_cast<double>(kept.size()) -
                             static_cast<double>(s->closed.size()));
   s->closed = std::move(kept);
-  if (s->open != nullptr && s->open->num_samples() > 0 &&
-      IntervalsOverlap(deleted, s->open->min_time(), s->open->max_time())) {
+  if (!s->open.empty() && IntervalsOverlap(deleted, s->open.min_time(), s->open.max_time())) {
     // Re-encoded with what is left; appends go on into it (same bucket).
-    auto open = std::make_unique<ChunkEncoder>();
-    ChunkIterator it(s->open->bytes());
+    ChunkEncoder open;
+    ChunkIterator it(s->open.bytes());
     while (it.Next()) {
-      if (!IntervalsContain(deleted, it.t())) open->Append(it.t(), it.v());
+      if (!IntervalsContain(deleted, it.t())) open.Append(it.t(), it.v());
     }
     VIGIL_RETURN_IF_ERROR(it.status());
-    if (open->num_samples() > 0) {
-      s->open = std::move(open);
-    } else {
-      s->open.reset();  // the next append cuts a new one
-      metrics_->head_chunks.Dec();
-    }
+    s->open = std::move(open);
+    if (s->open.empty()) metrics_->head_chunks.Dec();  // the next append cuts a new one
   }
-  return !s->closed.empty() || (s->open != nullptr && s->open->num_samples() > 0);
+  return !s->closed.empty() || !s->open.empty();
 }
 
 Status DBImpl::CleanTombstones() {

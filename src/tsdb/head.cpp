@@ -71,13 +71,12 @@ Head::AppendOutcome Head::Check(const MemSeries& s, TimestampMs t, uint64_t v_bi
 }
 
 void Head::CutChunk(MemSeries* s) {
-  // The open chunk is never empty here: it is cut before its next sample.
-  if (s->open != nullptr) {
-    s->closed.push_back(ChunkRef{std::make_shared<const std::string>(s->open->bytes()),
-                                 s->open->min_time(), s->open->max_time()});
+  if (!s->open.empty()) {
+    s->closed.push_back(ChunkRef{std::make_shared<const std::string>(s->open.bytes()),
+                                 s->open.min_time(), s->open.max_time()});
     dirty_chunks_.fetch_add(1);
+    s->open.Reset();
   }
-  s->open = std::make_unique<ChunkEncoder>();
   metrics_->chunks_created.Inc();
   metrics_->head_chunks.Inc();
 }
@@ -91,10 +90,9 @@ Head::PersistedSpan Head::Snapshot(MemSeries* s, TimestampMs mint, TimestampMs m
     views->push_back(ChunkView{*c.bytes, c.min_t, c.max_t});
     owners->push_back(c.bytes);
   }
-  if (s->open != nullptr && s->open->num_samples() > 0 && s->open->max_time() >= mint &&
-      s->open->min_time() <= maxt) {
+  if (!s->open.empty() && s->open.max_time() >= mint && s->open.min_time() <= maxt) {
     views->push_back(
-        ChunkView{arena->Copy(s->open->bytes()), s->open->min_time(), s->open->max_time()});
+        ChunkView{arena->Copy(s->open.bytes()), s->open.min_time(), s->open.max_time()});
   }
   return PersistedSpan{s->persisted_min_t, s->persisted_max_t, s->persisted_newest_min_t};
 }
@@ -105,18 +103,18 @@ Head::AppendOutcome Head::AppendLocked(MemSeries* s, TimestampMs t, double v, bo
   uint64_t bits = std::bit_cast<uint64_t>(v);
   AppendOutcome outcome = Check(*s, t, bits);
   if (outcome != AppendOutcome::kAppended) return outcome;
-  bool need_cut = s->open == nullptr;
-  if (!need_cut && s->open->num_samples() > 0) {
-    need_cut = s->open->num_samples() >= options_.max_samples_per_chunk ||
-               s->open->num_samples() >= kMaxChunkSamples ||
+  bool need_cut = s->open.empty();
+  if (!need_cut) {
+    need_cut = s->open.num_samples() >= options_.max_samples_per_chunk ||
+               s->open.num_samples() >= kMaxChunkSamples ||
                FloorDiv(t, options_.chunk_range_ms) !=
-                   FloorDiv(s->open->min_time(), options_.chunk_range_ms);
+                   FloorDiv(s->open.min_time(), options_.chunk_range_ms);
   }
   if (need_cut) {
-    *cut = s->open != nullptr;
+    *cut = !s->open.empty();
     CutChunk(s);
   }
-  s->open->Append(t, v);
+  s->open.Append(t, v);
   s->max_t = t;
   s->last_v_bits = bits;
   return outcome;
@@ -205,11 +203,14 @@ void Head::ApplyBatch(const Batch& batch) {
   std::shared_lock vis(visibility_mu_);
   for (size_t i = 0; i < n; ++i) {
     if (i + kPrefetchAhead < n) {
-      // Every line of the fields an append touches (its first 64 bytes,
-      // which straddle two lines unless the object starts one).
-      const char* ahead = reinterpret_cast<const char*>(batch.samples[i + kPrefetchAhead].series);
-      __builtin_prefetch(ahead, 1);
-      __builtin_prefetch(ahead + 63, 1);
+      // Every line of the fields an append touches: its first 64 bytes and
+      // the open chunk after them (three lines unless the object starts one).
+      const MemSeries* ahead = batch.samples[i + kPrefetchAhead].series;
+      const char* first = reinterpret_cast<const char*>(ahead);
+      const char* last = reinterpret_cast<const char*>(&ahead->open + 1) - 1;
+      __builtin_prefetch(first, 1);
+      __builtin_prefetch(first + 64, 1);
+      __builtin_prefetch(last, 1);
     }
     const PendingSample& p = batch.samples[i];
     bool cut = false;
@@ -303,9 +304,9 @@ bool Head::TruncateBefore(MemSeries* s, TimestampMs t) {
   while (n < s->closed.size() && s->closed[n].max_t < t) ++n;
   s->closed.erase(s->closed.begin(), s->closed.begin() + static_cast<ptrdiff_t>(n));
   metrics_->head_chunks.Add(-static_cast<double>(n));
-  bool open_empty = s->open == nullptr || s->open->num_samples() == 0;
-  if (!open_empty && s->open->max_time() < t) {
-    s->open.reset();
+  bool open_empty = s->open.empty();
+  if (!open_empty && s->open.max_time() < t) {
+    s->open.Reset();
     metrics_->head_chunks.Dec();
     open_empty = true;
   }
@@ -322,7 +323,7 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
     HashStripe& hs = hash_stripes_[hash % kStripes];
     std::lock_guard hash_lock(hs.mu);  // no GetOrCreate finds it meanwhile
     std::lock_guard lock(s->mu);
-    bool empty = s->closed.empty() && (s->open == nullptr || s->open->num_samples() == 0);
+    bool empty = s->closed.empty() && s->open.empty();
     bool persisted_left = s->persisted_max_t != kMinTime && s->persisted_max_t >= persisted_floor;
     if (!empty || persisted_left || s->in_batches.load() > 0 || s->removed) continue;
     s->removed = true;
@@ -333,7 +334,6 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
     std::unique_ptr<SeriesRefTable::Segment> segment;
     owned.push_back(refs_.Remove(s->ref(), &segment));
     if (segment != nullptr) segments.push_back(std::move(segment));
-    if (s->open != nullptr) metrics_->head_chunks.Dec();
   }
   if (owned.empty()) return removed;
   {
@@ -365,8 +365,7 @@ bool Head::HasSamplesIn(MemSeries* s, TimestampMs mint, TimestampMs maxt) const 
   for (const ChunkRef& c : s->closed) {
     if (c.max_t >= mint && c.min_t <= maxt) return true;
   }
-  return s->open != nullptr && s->open->num_samples() > 0 && s->open->max_time() >= mint &&
-         s->open->min_time() <= maxt;
+  return !s->open.empty() && s->open.max_time() >= mint && s->open.min_time() <= maxt;
 }
 
 size_t Head::SealBefore(TimestampMs t) {
@@ -374,10 +373,10 @@ size_t Head::SealBefore(TimestampMs t) {
   ForEachSeries([&](MemSeries* s) {
     {
       std::lock_guard lock(s->mu);
-      if (s->open == nullptr || s->open->num_samples() == 0 || s->open->max_time() >= t) return;
-      s->closed.push_back(ChunkRef{std::make_shared<const std::string>(s->open->bytes()),
-                                   s->open->min_time(), s->open->max_time()});
-      s->open.reset();
+      if (s->open.empty() || s->open.max_time() >= t) return;
+      s->closed.push_back(ChunkRef{std::make_shared<const std::string>(s->open.bytes()),
+                                   s->open.min_time(), s->open.max_time()});
+      s->open.Reset();
     }
     dirty_chunks_.fetch_add(1);
     MarkDirty(s);

@@ -31,6 +31,7 @@
 #include "chunk_view.h"
 #include "metrics_set.h"
 #include "postings.h"
+#include "series_lock.h"
 #include "series_refs.h"
 #include "vigil/model/labels.h"
 #include "vigil/tsdb/appender.h"
@@ -56,18 +57,11 @@ class MemSeries {
   SeriesRef ref() const { return ref_; }
   const model::Labels& labels() const { return labels_; }
 
-  // The fields every append reads or writes come first, so an appended
-  // sample touches the object's first two cache lines and no more (the
-  // head's many series rarely stay cached from one scrape to the next).
-  mutable std::mutex mu;
-  std::unique_ptr<ChunkEncoder> open;    // guarded by mu; null when no open chunk
-  TimestampMs max_t = kMinTime;          // guarded by mu; newest committed sample
-  uint64_t last_v_bits = 0;              // guarded by mu; its value
-  // The newest sample an uncommitted batch holds for this series, so Append
-  // can refuse out-of-order samples within a batch (guarded by mu).
-  uint64_t pending_token = 0;
-  TimestampMs pending_t = 0;
-  uint64_t pending_v_bits = 0;
+  // The fields every append reads or writes come first: the append checks
+  // the first 64 bytes, the commit's apply also writes the open chunk right
+  // after them (the head's many series rarely stay cached from one scrape to
+  // the next).
+  mutable SeriesLock mu;
   // Open appender batches holding this series: raised under mu (so
   // RemoveEmpty, which reads it under mu, never misses a holder), lowered
   // without it when a batch ends.
@@ -75,11 +69,19 @@ class MemSeries {
   bool removed = false;  // guarded by mu; no longer in the head's maps
   std::atomic<bool> logged{false};     // its series record is in the WAL
   std::atomic<bool> persisted{false};  // its labels are in RocksDB
+  TimestampMs max_t = kMinTime;          // guarded by mu; newest committed sample
+  uint64_t last_v_bits = 0;              // guarded by mu; its value
+  // The newest sample an uncommitted batch holds for this series, so Append
+  // can refuse out-of-order samples within a batch (guarded by mu).
+  uint64_t pending_token = 0;
+  TimestampMs pending_t = 0;
+  uint64_t pending_v_bits = 0;
 
  private:
   const SeriesRef ref_;
 
  public:
+  ChunkEncoder open;  // guarded by mu; empty when no chunk is open
   std::vector<ChunkRef> closed;          // guarded by mu; full, not yet persisted, oldest first
   TimestampMs persisted_max_t = kMinTime;  // guarded by mu; newest sample in RocksDB
   TimestampMs persisted_min_t = kMaxTime;  // guarded by mu; start of its oldest RocksDB chunk

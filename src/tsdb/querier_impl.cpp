@@ -352,7 +352,7 @@ bool HeadQuerier::HasLiveSamples(MemSeries* s) const {
     std::lock_guard lock(s->mu);
     if (s->persisted_max_t != kMinTime) lo = s->persisted_min_t;
     if (!s->closed.empty()) lo = std::min(lo, s->closed.front().min_t);
-    if (s->open != nullptr && s->open->num_samples() > 0) lo = std::min(lo, s->open->min_time());
+    if (!s->open.empty()) lo = std::min(lo, s->open.min_time());
     hi = s->max_t;
   }
   lo = std::max(lo, mint_);

@@ -391,15 +391,15 @@ Status Wal::Checkpoint() {
       PutVarint(s->max_t, &payload);
       PutDouble(std::bit_cast<double>(s->last_v_bits), &payload);
       PutVarint(s->persisted_max_t, &payload);
-      size_t n = s->closed.size() + (s->open != nullptr ? 1 : 0);
+      size_t n = s->closed.size() + (s->open.empty() ? 0 : 1);
       PutUvarint(n, &payload);
       for (const ChunkRef& c : s->closed) {
         PutUvarint(c.bytes->size(), &payload);
         payload.append(*c.bytes);
       }
-      if (s->open != nullptr) {
-        PutUvarint(s->open->bytes().size(), &payload);
-        payload.append(s->open->bytes());
+      if (!s->open.empty()) {
+        PutUvarint(s->open.bytes().size(), &payload);
+        payload.append(s->open.bytes());
       }
     }
     buf += EncodeWalRecord(payload);

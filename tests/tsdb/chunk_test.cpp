@@ -125,6 +125,48 @@ TEST(ChunkTest, EveryDodBucketBoundary) {
   ExpectRoundTrip(s);
 }
 
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : bytes) {
+    out.push_back(kDigits[static_cast<uint8_t>(c) >> 4]);
+    out.push_back(kDigits[static_cast<uint8_t>(c) & 15]);
+  }
+  return out;
+}
+
+// Stored chunks of format 3 and older hold these Gorilla bytes, and the
+// flusher decodes the head's: the encoder must write exactly them. The
+// expected bytes were written by the byte-at-a-time encoder of session 4.
+TEST(ChunkTest, EncodingIsByteStable) {
+  ChunkEncoder short_chunk;
+  const std::vector<Sample> samples = {
+      {1000, Bits(1.0)},        {2000, Bits(1.0)},           // dod 1000, value repeated
+      {3000, Bits(2.0)},        {4005, Bits(3.0)},           // dod 0, dod 5
+      {5005, Bits(-0.0)},       {6505, model::kStaleNaNBits},  // dod -5, dod 500
+      {108005, Bits(1e300)},    {(int64_t{1} << 41), Bits(5e-324)},  // 20- and 64-bit dods
+  };
+  for (const Sample& x : samples) short_chunk.Append(x.t, std::bit_cast<double>(x.bits));
+  EXPECT_EQ(Hex(short_chunk.bytes()),
+            "000800000000000003e83ff0000000000000c1f418257ff80b9806fde019801c0fa607dffe0000000000"
+            "007861a8201c7e43c8800759fe000003fffff99b3f83f7e37e43c8800759d0");
+
+  // A long chunk of random walks: its bytes' FNV-1a hash.
+  std::mt19937_64 rng(99);
+  ChunkEncoder long_chunk;
+  TimestampMs t = 1'700'000'000'000;
+  double v = 0;
+  for (int i = 0; i < 2000; ++i) {
+    t += 1000 + static_cast<int64_t>(rng() % 64) - 32;
+    v = (rng() % 4 == 0) ? v : v + static_cast<double>(rng() % 1000) / 8;
+    long_chunk.Append(t, v);
+  }
+  uint64_t hash = 1469598103934665603ULL;
+  for (char c : long_chunk.bytes()) hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+  EXPECT_EQ(long_chunk.bytes().size(), 6509u);
+  EXPECT_EQ(hash, 6800645881819092892ULL);
+}
+
 TEST(ChunkTest, RandomValuesRoundTrip) {
   std::mt19937_64 rng(12345);
   for (int round = 0; round < 200; ++round) {
