@@ -29,44 +29,6 @@ constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-// [+-]?[0-9]+(\.[0-9]*)? with at most 19 digits, a mantissa up to 2^53 and
-// at most 22 fraction digits; false (and *out untouched) for anything else,
-// which the full parser then reads.
-bool ParsePlainDecimal(std::string_view s, double* out) {
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
-  uint64_t mantissa = 0;
-  size_t digits = 0;
-  size_t fraction_digits = 0;
-  bool in_fraction = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= '0' && c <= '9') {
-      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
-      ++digits;
-      fraction_digits += in_fraction;
-      if (digits > 19) return false;
-    } else if (c == '.' && !in_fraction && digits > 0) {
-      in_fraction = true;
-    } else {
-      return false;
-    }
-  }
-  if (digits == 0 || mantissa > (uint64_t{1} << 53) ||
-      fraction_digits >= std::size(kExactPowersOfTen)) {
-    return false;
-  }
-  // An integer needs no division (whose latency shows in a profile).
-  double v = static_cast<double>(mantissa);
-  if (fraction_digits > 0) v /= kExactPowersOfTen[fraction_digits];
-  *out = negative ? -v : v;
-  return true;
-}
-
 // from_chars reports underflow and overflow alike; Go fails only on overflow.
 bool ParseOutOfRange(std::string_view s, double* out) {
   char stack[128];
@@ -88,9 +50,48 @@ bool ParseOutOfRange(std::string_view s, double* out) {
 
 }  // namespace
 
+size_t ParsePlainDecimal(std::string_view s, size_t from, double* out) {
+  size_t i = from;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    negative = s[i] == '-';
+    ++i;
+  }
+  uint64_t mantissa = 0;
+  size_t digits = 0;
+  size_t fraction_digits = 0;
+  bool in_fraction = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      ++digits;
+      fraction_digits += in_fraction;
+      if (digits > 19) return std::string_view::npos;  // before mantissa overflows
+    } else if (c == '.' && !in_fraction && digits > 0) {
+      in_fraction = true;
+    } else {
+      break;
+    }
+  }
+  if (digits == 0 || mantissa > (uint64_t{1} << 53) ||
+      fraction_digits >= std::size(kExactPowersOfTen)) {
+    return std::string_view::npos;
+  }
+  // An integer needs no division (whose latency shows in a profile).
+  double v = static_cast<double>(mantissa);
+  if (fraction_digits > 0) v /= kExactPowersOfTen[fraction_digits];
+  *out = negative ? -v : v;
+  return i;
+}
+
 bool ParseGoFloat(std::string_view s, double* out) {
   if (s.empty()) return false;
-  if (ParsePlainDecimal(s, out)) return true;
+  double plain;
+  if (ParsePlainDecimal(s, 0, &plain) == s.size()) {
+    *out = plain;
+    return true;
+  }
   for (char c : s) {
     if (c == 'p' || c == 'P' || c == '_') return false;
   }

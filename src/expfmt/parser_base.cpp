@@ -51,14 +51,6 @@ void ParserBase::Semantic(Position at, std::string message) {
   violations_.push_back(Violation{at, std::move(message), false});
 }
 
-bool ParserBase::IsDuplicateLabel(std::string_view name) const {
-  if (name == model::kMetricName) return true;
-  for (const LabelSpan& l : labels_) {
-    if (l.name == name) return true;
-  }
-  return false;
-}
-
 void ParserBase::Labels(model::Labels* out) const { *out = DecodeLabels(name_, labels_); }
 
 const Exemplar* ParserBase::CurrentExemplar() const {

@@ -88,7 +88,14 @@ class ParserBase : public Parser {
     exemplar_built_ = false;
   }
   // Whether `name` repeats a label of the current series (or is __name__).
-  bool IsDuplicateLabel(std::string_view name) const;
+  // Inline: it runs for every label.
+  bool IsDuplicateLabel(std::string_view name) const {
+    if (name == model::kMetricName) return true;
+    for (const LabelSpan& l : labels_) {
+      if (l.name == name) return true;
+    }
+    return false;
+  }
 
   std::string_view body_;
   size_t pos_ = 0;

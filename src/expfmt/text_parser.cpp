@@ -238,14 +238,21 @@ Result<Parser::Entry> TextParser::ParseSample(size_t start) {
   series_ = body_.substr(start, series_end - start);
 
   size_t value_start = p;
-  while (p < n) {
-    char c = body_[p];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '{') break;
-    ++p;
+  size_t plain_end = ParsePlainDecimal(body_, p, &value_);
+  if (plain_end != std::string_view::npos &&
+      (plain_end == n || body_[plain_end] == ' ' || body_[plain_end] == '\t' ||
+       body_[plain_end] == '\n')) {
+    p = plain_end;  // the common case: the value read in one pass
+  } else {
+    while (p < n) {
+      char c = body_[p];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '{') break;
+      ++p;
+    }
+    if (p == value_start) return Fatal(p, "expected value after metric");
+    std::string_view value = body_.substr(value_start, p - value_start);
+    if (!ParseGoFloat(value, &value_)) return Fatal(value_start, "invalid value " + Quote(value));
   }
-  if (p == value_start) return Fatal(p, "expected value after metric");
-  std::string_view value = body_.substr(value_start, p - value_start);
-  if (!ParseGoFloat(value, &value_)) return Fatal(value_start, "invalid value " + Quote(value));
 
   p = SkipBlanks(p);
   if (p < n && body_[p] != '\n') {
