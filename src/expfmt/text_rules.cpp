@@ -83,8 +83,10 @@ void TextRules::CheckFloatLabel(const std::vector<LabelSpan>& labels, std::strin
   }
 }
 
-void TextRules::OnSample(std::string_view name, const std::vector<LabelSpan>& labels, Position at) {
-  Family* f = Resolve(name);
+void TextRules::OnSample(std::string_view name, bool same_name,
+                         const std::vector<LabelSpan>& labels, Position at) {
+  Family* f = same_name && last_sample_ != nullptr ? last_sample_ : Resolve(name);
+  last_sample_ = f;
   f->has_samples = true;
   if (f->type == MetricType::kSummary) CheckFloatLabel(labels, "quantile", at);
   if (f->type == MetricType::kHistogram) CheckFloatLabel(labels, "le", at);

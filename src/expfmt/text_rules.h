@@ -25,7 +25,10 @@ class TextRules {
 
   void OnHelp(std::string_view name, Position at);
   void OnType(std::string_view name, MetricType type, Position at);
-  void OnSample(std::string_view name, const std::vector<LabelSpan>& labels, Position at);
+  // `same_name`: the previous sample had this name, so it is in the same
+  // family (a name's family never changes once resolved).
+  void OnSample(std::string_view name, bool same_name, const std::vector<LabelSpan>& labels,
+                Position at);
 
  private:
   struct Family {
@@ -54,6 +57,7 @@ class TextRules {
   };
   std::array<Recent, 4> recent_;
   size_t next_recent_ = 0;
+  Family* last_sample_ = nullptr;
   std::string scratch_;
 };
 
