@@ -25,6 +25,7 @@ bool EqualsIgnoreCase(std::string_view s, std::string_view lower) {
 // Decimal mantissas up to 2^53 and powers of ten up to 1e22 are exact
 // doubles, so dividing one by the other rounds the result correctly — the
 // value from_chars computes (Clinger's fast path).
+constexpr uint64_t kMaxExactMantissa = uint64_t{1} << 53;
 constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -65,17 +66,17 @@ size_t ParsePlainDecimal(std::string_view s, size_t from, double* out) {
     char c = s[i];
     if (c >= '0' && c <= '9') {
       mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      // At most 2^53 before the step, so the step cannot overflow.
+      if (mantissa > kMaxExactMantissa) return std::string_view::npos;
       ++digits;
       fraction_digits += in_fraction;
-      if (digits > 19) return std::string_view::npos;  // before mantissa overflows
     } else if (c == '.' && !in_fraction && digits > 0) {
       in_fraction = true;
     } else {
       break;
     }
   }
-  if (digits == 0 || mantissa > (uint64_t{1} << 53) ||
-      fraction_digits >= std::size(kExactPowersOfTen)) {
+  if (digits == 0 || fraction_digits >= std::size(kExactPowersOfTen)) {
     return std::string_view::npos;
   }
   // An integer needs no division (whose latency shows in a profile).

@@ -53,11 +53,11 @@ inline bool Is(char c, CharClass cls) {
 bool ParseGoFloat(std::string_view s, double* out);
 
 // The plain decimal that starts s at `from` — [+-]?[0-9]+(\.[0-9]*)? — when
-// it has at most 19 digits, a mantissa up to 2^53 and at most 22 fraction
-// digits: stores its value (as ParseGoFloat would) and returns the offset
-// just after it. std::string_view::npos, *out untouched, for anything else.
-// What follows the number is the caller's to check. The fast path of
-// ParseGoFloat, and of a sample value where it ends at a blank or newline.
+// its digits, the point ignored, make at most 2^53 and at most 22 of them
+// follow the point: stores its value (as ParseGoFloat would) and returns
+// the offset just after it; std::string_view::npos, *out untouched, for
+// anything else. What follows the number is the caller's to check. The fast
+// path of ParseGoFloat, and of a text sample value ending at a blank.
 size_t ParsePlainDecimal(std::string_view s, size_t from, double* out);
 
 // [0-9]+ as an int64; false on overflow or a non-digit.
