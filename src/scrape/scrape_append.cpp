@@ -174,7 +174,44 @@ void RecordMetadata(const expfmt::Parser& parser, expfmt::Parser::Entry entry,
   }
 }
 
+// A sample's labels with the target's attached and metric relabeling
+// applied; nullopt when relabeling drops the series.
+std::optional<model::Labels> FinalLabels(const model::Labels& parsed,
+                                         const model::Labels& target_labels,
+                                         const config::ScrapeConfig& cfg) {
+  model::Labels attached = AttachTargetLabels(parsed, target_labels, cfg.honor_labels);
+  std::optional<model::Labels> final_labels = relabel::Process(attached, cfg.metric_relabel_configs);
+  if (!final_labels || final_labels->empty()) return std::nullopt;
+  return final_labels;
+}
+
 }  // namespace
+
+std::optional<model::Labels> SeriesLabels(std::string_view series_text,
+                                          const model::Labels& target_labels,
+                                          const config::ScrapeConfig& cfg) {
+  // A series text reads the same in both exposition formats: parse it as a
+  // text-format sample line.
+  std::string line(series_text);
+  line += " 0\n";
+  std::unique_ptr<expfmt::Parser> parser = expfmt::Parser::New(line, expfmt::Format::kText);
+  Result<expfmt::Parser::Entry> entry = parser->Next();
+  if (!entry.ok() || *entry != expfmt::Parser::Entry::kSeries) return std::nullopt;
+  model::Labels parsed;
+  parser->Labels(&parsed);
+  return FinalLabels(parsed, target_labels, cfg);
+}
+
+void AppendStaleMarker(tsdb::Appender* app, tsdb::SeriesRef ref, std::string_view series_text,
+                       const model::Labels& target_labels, const config::ScrapeConfig& cfg,
+                       TimestampMs ts) {
+  if (ref != 0) {
+    Result<tsdb::SeriesRef> r = app->Append(ref, model::Labels(), ts, model::StaleNaN());
+    if (r.ok() || !tsdb::IsUnknownRef(r.status())) return;
+  }
+  std::optional<model::Labels> labels = SeriesLabels(series_text, target_labels, cfg);
+  if (labels) (void)app->Append(0, *labels, ts, model::StaleNaN());
+}
 
 // How far ahead AppendScrape prefetches: enough lines to cover a memory
 // access, few enough that the data is still cached when its line comes.
@@ -215,20 +252,19 @@ AppendStats AppendScrape(std::string_view body, expfmt::Format format, const App
       app->Prefetch(ahead);
     }
     SeriesCache::Entry* e = cache->Next(raw);
+    // The line's final labels, derived only when an append needs them.
+    std::optional<model::Labels> labels;
     bool is_new = false;
     if (e == nullptr) {
       parser->Labels(&parsed);
-      model::Labels attached = AttachTargetLabels(parsed, *ctx.target_labels, cfg.honor_labels);
-      std::optional<model::Labels> final_labels =
-          relabel::Process(attached, cfg.metric_relabel_configs);
+      labels = FinalLabels(parsed, *ctx.target_labels, cfg);
       SeriesCache::Entry fresh;
-      fresh.dropped = !final_labels || final_labels->empty();
+      fresh.dropped = !labels.has_value();
       if (!fresh.dropped) {
-        stats.error = CheckLabelLimits(*final_labels, limits);
+        stats.error = CheckLabelLimits(*labels, limits);
         if (!stats.error.ok()) break;
-        fresh.labels = std::move(*final_labels);
       }
-      e = cache->Insert(raw, std::move(fresh));
+      e = cache->Insert(raw, fresh);
       is_new = !e->dropped;
     }
     e->seen_iter = iter;
@@ -243,7 +279,19 @@ AppendStats AppendScrape(std::string_view body, expfmt::Format format, const App
       continue;
     }
     e->tracked = !explicit_ts;
-    Result<tsdb::SeriesRef> ref = app->Append(e->ref, e->labels, t, parser->Value());
+    const double v = parser->Value();
+    auto append_by_labels = [&] {
+      if (!labels) {
+        parser->Labels(&parsed);
+        labels = FinalLabels(parsed, *ctx.target_labels, cfg);
+      }
+      // The same line relabels the same way: a cached series is never dropped here.
+      return app->Append(0, labels ? *labels : model::Labels(), t, v);
+    };
+    Result<tsdb::SeriesRef> ref =
+        e->ref != 0 ? app->Append(e->ref, model::Labels(), t, v) : append_by_labels();
+    // The storage removed the series since (retention, deletion): add it again.
+    if (!ref.ok() && e->ref != 0 && tsdb::IsUnknownRef(ref.status())) ref = append_by_labels();
     if (ref.ok()) {
       if (is_new || e->ref == 0) ++stats.series_added;
       e->ref = *ref;
@@ -311,10 +359,10 @@ ScrapeOutcome CommitScrape(const ScrapeInput& in, const model::Labels& target_la
     }
   }
   const bool ok = out.error.ok();
-  cache->EndIteration(ok, [&](const model::Labels& labels) {
+  cache->EndIteration(ok, [&](tsdb::SeriesRef ref, std::string_view series_text) {
     // A series that came back under another loop may already have a newer
     // sample; that refusal is expected and harmless.
-    (void)app->Append(0, labels, in.timestamp, model::StaleNaN());
+    AppendStaleMarker(app.get(), ref, series_text, target_labels, cfg, in.timestamp);
   });
   const double values[ReportSeries::kCount] = {
       ok ? 1.0 : 0.0, in.duration_seconds, static_cast<double>(out.stats.scraped),

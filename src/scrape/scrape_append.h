@@ -4,8 +4,10 @@
 // scrapeLoop.append.
 //
 // The SeriesCache maps the raw `name{labels}` bytes of a sample line to its
-// final labels and storage ref, so a series seen before costs no label
-// parsing. A target exposes its series in the same order scrape after scrape,
+// storage ref, so a series seen before costs no label parsing. It keeps no
+// labels (they would double the cache's memory): the rare append that needs
+// them (a new series, or one the storage removed) derives them from the line
+// again (SeriesLabels). A target exposes its series in the same order scrape after scrape,
 // so each line is first compared with the series of the same line of the
 // previous scrape, and only looked up by hash when that differs. Entries and
 // their texts are kept in first-seen order (a vector, a text arena), so a
@@ -15,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,8 +35,7 @@ namespace vigil::scrape {
 class SeriesCache {
  public:
   struct Entry {
-    model::Labels labels;  // after target labels and metric relabeling
-    tsdb::SeriesRef ref = 0;
+    tsdb::SeriesRef ref = 0;  // 0 until an append stored the series
     bool dropped = false;    // metric relabeling dropped it
     bool tracked = false;    // staleness-tracked (no explicit timestamp) this scrape
     uint64_t seen_iter = 0;  // the iteration that last saw it (possibly failed)
@@ -54,13 +56,15 @@ class SeriesCache {
   // Adds the entry of the line the last Next call did not find.
   Entry* Insert(std::string_view series, Entry entry);
 
-  // Ends the iteration. `ok`: the scrape was appended. Calls stale(labels)
-  // for every tracked series the previous successful scrape had and this one
-  // has not (all of them when !ok), then forgets long-unseen entries.
+  // Ends the iteration. `ok`: the scrape was appended. Calls
+  // stale(ref, series text) for every tracked series the previous successful
+  // scrape had and this one has not (all of them when !ok), then forgets
+  // long-unseen entries.
   template <typename Fn>
   void EndIteration(bool ok, Fn&& stale);
 
-  // Calls fn(labels) for every series seen by the last successful scrape.
+  // Calls fn(ref, series text) for every series seen by the last successful
+  // scrape.
   template <typename Fn>
   void ForEachLive(Fn&& fn) const;
 
@@ -157,6 +161,20 @@ ScrapeOutcome CommitScrape(const ScrapeInput& in, const model::Labels& target_la
 model::Labels AttachTargetLabels(const model::Labels& sample, const model::Labels& target,
                                  bool honor_labels);
 
+// The labels a series text (a cache key: `name{labels}` as the body wrote it)
+// is stored under: parsed, with the target's labels attached and metric
+// relabeling applied; nullopt when relabeling drops it.
+std::optional<model::Labels> SeriesLabels(std::string_view series_text,
+                                          const model::Labels& target_labels,
+                                          const config::ScrapeConfig& cfg);
+
+// Appends a staleness marker at `ts` for a cached series: by its ref, or by
+// its labels (from the text) when the storage no longer knows the ref. A
+// refusal (the series has a newer sample) is expected and ignored.
+void AppendStaleMarker(tsdb::Appender* app, tsdb::SeriesRef ref, std::string_view series_text,
+                       const model::Labels& target_labels, const config::ScrapeConfig& cfg,
+                       TimestampMs ts);
+
 template <typename Fn>
 void SeriesCache::EndIteration(bool ok, Fn&& stale) {
   for (uint32_t i = 0; i < slots_.size(); ++i) {
@@ -166,7 +184,7 @@ void SeriesCache::EndIteration(bool ok, Fn&& stale) {
     bool seen_now = ok && e.seen_iter == iter_;
     if (!e.dropped && e.last_ok_iter == iter_ - 1 && e.last_ok_iter != 0 && !seen_now &&
         e.tracked) {
-      stale(e.labels);
+      stale(e.ref, slot.text);
     }
     if (seen_now) e.last_ok_iter = iter_;
     // Forget series unseen for a while so a churning target cannot grow the cache.
@@ -181,7 +199,7 @@ void SeriesCache::ForEachLive(Fn&& fn) const {
     const Entry& e = slot.entry;
     if (!slot.text.empty() && !e.dropped && e.tracked && e.last_ok_iter == iter_ &&
         iter_ != 0) {
-      fn(e.labels);
+      fn(e.ref, slot.text);
     }
   }
 }

@@ -243,8 +243,8 @@ struct ScrapeLoop::Impl : std::enable_shared_from_this<ScrapeLoop::Impl> {
   void WriteEndOfRunStaleness(TimestampMs ts) {
     std::lock_guard<std::mutex> lock(cache_mu);
     std::unique_ptr<tsdb::Appender> app = env.storage->NewAppender();
-    cache.ForEachLive([&](const model::Labels& labels) {
-      (void)app->Append(0, labels, ts, model::StaleNaN());
+    cache.ForEachLive([&](tsdb::SeriesRef ref, std::string_view series_text) {
+      AppendStaleMarker(app.get(), ref, series_text, target.labels, *config, ts);
     });
     report.AppendStale(app.get(), ts);
     if (vigil::Status s = app->Commit(); !s.ok()) {

@@ -38,7 +38,8 @@ Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const model::Labels& label
   if (epoch_ == 0) epoch_ = head_->Pin();
   MemSeries* s = ref != 0 ? head_->ByRef(ref) : nullptr;
   if (s == nullptr && labels.empty()) {
-    return InvalidArgument("empty label set and unknown series ref");
+    if (ref == 0) return InvalidArgument("empty label set and no series ref");
+    return NotFound("unknown series ref and no labels");
   }
   uint64_t bits = std::bit_cast<uint64_t>(v);
   for (;;) {

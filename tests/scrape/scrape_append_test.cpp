@@ -105,6 +105,43 @@ TEST_F(ScrapeAppendTest, DisappearedSeriesGetStalenessMarkers) {
   EXPECT_EQ(Samples({"__name__", "b", "instance", "t:1", "job", "j"}).back().v, 4);
 }
 
+// The cache keeps refs, not labels: a series the storage removed meanwhile
+// is added again under the labels of its line (escapes, target labels and
+// metric relabeling applied again), and one that disappears meanwhile is
+// marked stale under the labels of its cached text.
+TEST_F(ScrapeAppendTest, SeriesTheStorageRemovedGetTheirLabelsFromTheirLine) {
+  Configure(
+      "    metric_relabel_configs:\n"
+      "      - source_labels: [x]\n"
+      "        target_label: y\n");
+  const Labels a = Labels::FromStrings({"__name__", "a", "exported_job", "exported", "instance",
+                                        "t:1", "job", "j", "x", "1\\\"2", "y", "1\\\"2"});
+  const Labels b = Labels::FromStrings({"__name__", "b", "instance", "t:1", "job", "j"});
+  ASSERT_TRUE(Scrape(R"(a{job="exported",x="1\\\"2"} 1
+b 1
+)",
+                     1000)
+                  .error.ok());
+  ASSERT_EQ(storage_.Samples(a).size(), 1u);
+  storage_.Remove(a);
+  storage_.Remove(b);
+
+  auto out = Scrape(R"(a{job="exported",x="1\\\"2"} 2
+)",
+                    2000);
+  ASSERT_TRUE(out.error.ok()) << out.error.message();
+  EXPECT_EQ(out.stats.series_added, 0u);  // still in the cache
+  auto a_again = storage_.Samples(a);
+  ASSERT_EQ(a_again.size(), 1u);
+  EXPECT_EQ(a_again[0].t, 2000);
+  EXPECT_EQ(a_again[0].v, 2);
+  auto b_stale = storage_.Samples(b);
+  ASSERT_EQ(b_stale.size(), 1u);
+  EXPECT_EQ(b_stale[0].t, 2000);
+  EXPECT_TRUE(model::IsStaleNaN(b_stale[0].v));
+  EXPECT_EQ(storage_.Series().size(), 2u + ReportSeries::kCount);
+}
+
 TEST_F(ScrapeAppendTest, ReorderedAndChangedLinesKeepTheirSeries) {
   Configure();
   ASSERT_TRUE(Scrape("a 1\nb{x=\"1\"} 1\nc 1\n", 1000).error.ok());

@@ -14,7 +14,9 @@ class MemoryAppender : public tsdb::Appender {
                                  double v) override {
     std::lock_guard<std::mutex> lock(storage_->mu_);
     if (ref == 0 || storage_->series_.count(ref) == 0) {
-      auto [it, inserted] = storage_->refs_.emplace(labels.encoded(), storage_->refs_.size() + 1);
+      if (labels.empty()) return Status(StatusCode::kNotFound, "unknown series ref and no labels");
+      auto [it, inserted] = storage_->refs_.emplace(labels.encoded(), storage_->next_ref_);
+      if (inserted) ++storage_->next_ref_;
       ref = it->second;
       if (inserted) storage_->series_[ref].labels = labels;
     }
@@ -51,6 +53,14 @@ class MemoryAppender : public tsdb::Appender {
 
 std::unique_ptr<tsdb::Appender> MemoryStorage::NewAppender() {
   return std::make_unique<MemoryAppender>(this);
+}
+
+void MemoryStorage::Remove(const model::Labels& labels) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = refs_.find(labels.encoded());
+  if (it == refs_.end()) return;
+  series_.erase(it->second);
+  refs_.erase(it);
 }
 
 std::vector<StoredSample> MemoryStorage::Samples(const model::Labels& labels) const {

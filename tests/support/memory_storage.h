@@ -34,6 +34,9 @@ class MemoryStorage : public tsdb::Appendable, public tsdb::Queryable {
   // Series whose metric name is `name`.
   std::vector<model::Labels> SeriesNamed(std::string_view name) const;
   size_t commits() const;
+  // Drops a series and its ref, as retention or deletion does: an append by
+  // that ref then fails with tsdb::IsUnknownRef.
+  void Remove(const model::Labels& labels);
 
  private:
   friend class MemoryAppender;
@@ -45,6 +48,7 @@ class MemoryStorage : public tsdb::Appendable, public tsdb::Queryable {
   std::map<std::string, tsdb::SeriesRef> refs_;  // encoded labels → ref; guarded by mu_
   std::map<tsdb::SeriesRef, SeriesData> series_;  // guarded by mu_
   size_t commits_ = 0;                            // guarded by mu_
+  tsdb::SeriesRef next_ref_ = 1;                  // refs are never reused; guarded by mu_
 };
 
 }  // namespace vigil::testing

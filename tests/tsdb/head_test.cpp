@@ -74,7 +74,10 @@ TEST_F(HeadTest, UnknownRefWithoutLabelsIsRefused) {
   HeadAppender app(&head_, nullptr);
   Result<SeriesRef> r = app.Append(12345, Labels(), 10, 1);
   EXPECT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(IsUnknownRef(r.status()));
+  // No ref and no labels is a caller's mistake, not an unknown ref.
+  Result<SeriesRef> none = app.Append(0, Labels(), 10, 1);
+  EXPECT_EQ(none.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(HeadTest, OutOfOrderAndDuplicateAreRefusedAndCounted) {

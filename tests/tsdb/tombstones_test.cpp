@@ -224,6 +224,29 @@ TEST_F(TombstonesTest, CleanRemovesSamplesSeriesAndTombstones) {
   EXPECT_EQ(Read("a"), want);
 }
 
+// A scrape cache holds refs only: once a clean removed the series, an append
+// by its ref alone says so (IsUnknownRef), and one with its labels adds it
+// again.
+TEST_F(TombstonesTest, RefOfARemovedSeriesIsUnknown) {
+  const Labels gone = Labels::FromStrings({"__name__", "gone"});
+  auto app = db_->NewAppender();
+  Result<SeriesRef> ref = app->Append(0, gone, 1000, 1);
+  ASSERT_TRUE(ref.ok());
+  ASSERT_TRUE(app->Commit().ok());
+  Delete("gone", kMinTime, kMaxTime);
+  ASSERT_TRUE(db_->CleanTombstones().ok());
+  ASSERT_EQ(db_->Stats().head_series, 0u);
+
+  app = db_->NewAppender();
+  Result<SeriesRef> by_ref = app->Append(*ref, Labels(), 2000, 2);
+  ASSERT_FALSE(by_ref.ok());
+  EXPECT_TRUE(IsUnknownRef(by_ref.status())) << by_ref.status().ToString();
+  EXPECT_FALSE(IsUnknownRef(app->Append(0, Labels(), 2000, 2).status()));
+  ASSERT_TRUE(app->Append(*ref, gone, 2000, 2).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  EXPECT_EQ(Read("gone"), (std::vector<Point>{P(2000, 2)}));
+}
+
 // Deletes and cleans while another thread appends: what is left of `a` is
 // always a run of its newest samples (a deletion takes a prefix), without
 // holes, and `b` loses nothing.

@@ -36,7 +36,10 @@ class Appender {
 
   // Adds a sample of the series `labels` (sorted, with __name__). When `ref`
   // is non-zero and was returned by an earlier Append of this storage, the
-  // labels need not be looked up again. Returns the series' ref.
+  // labels are not looked up again and may be empty; if the storage no longer
+  // has that series (retention or deletion removed it), Append then fails
+  // with IsUnknownRef and the caller appends again with the labels. Returns
+  // the series' ref.
   // `v` may be the staleness marker (model::StaleNaN() (model/value.h)), stored bit-exact.
   virtual Result<SeriesRef> Append(SeriesRef ref, const model::Labels& labels, TimestampMs t,
                                    double v) = 0;
@@ -62,5 +65,6 @@ class Appendable {
 
 inline bool IsOutOfOrder(const Status& s) { return s.code() == StatusCode::kOutOfRange; }
 inline bool IsDuplicate(const Status& s) { return s.code() == StatusCode::kAlreadyExists; }
+inline bool IsUnknownRef(const Status& s) { return s.code() == StatusCode::kNotFound; }
 
 }  // namespace vigil::tsdb
