@@ -4,9 +4,9 @@
 #include <bit>
 #include <cmath>
 
-#include "bitstream.h"
 #include "chunk.h"
 #include "encoding.h"
+#include "gorilla_decode.h"
 
 namespace vigil::tsdb {
 namespace {
@@ -35,19 +35,25 @@ std::optional<int64_t> MantissaAt(uint64_t bits, int e) {
   return m;
 }
 
-// The smallest exponent that represents the value exactly; -1 for none.
-// `hint` (the previous value's) is tried first, as a series' values mostly
-// share one; a smaller exponent can then only work when the mantissa ends in
-// 0. (A slightly larger exponent than the smallest costs bytes, not
-// exactness: the encoder checks every mantissa it writes.)
-int MinDecimals(uint64_t bits, int hint) {
+// The smallest exponent that represents the value exactly, with its
+// mantissa in *mantissa; -1 for none. `hint` (the previous value's) is tried
+// first, as a series' values mostly share one; a smaller exponent can then
+// only work when the mantissa ends in 0. (A slightly larger exponent than
+// the smallest costs bytes, not exactness: the encoder checks every
+// mantissa it writes.)
+int MinDecimals(uint64_t bits, int hint, int64_t* mantissa) {
   double v = std::bit_cast<double>(bits);
   if (!(std::fabs(v) < kMaxExact)) return -1;
   std::optional<int64_t> m;
   if (hint >= 0) m = MantissaAt(bits, hint);
   if (!m.has_value()) {
     for (int e = 0; e <= kMaxDecimals; ++e) {
-      if (e != hint && MantissaAt(bits, e).has_value()) return e;
+      if (e != hint) {
+        if (std::optional<int64_t> at = MantissaAt(bits, e)) {
+          *mantissa = *at;
+          return e;
+        }
+      }
       if (!(std::fabs(v * kPow10[e]) < kMaxExact)) break;
     }
     return -1;
@@ -59,15 +65,16 @@ int MinDecimals(uint64_t bits, int hint) {
     m = lower;
     --e;
   }
+  *mantissa = *m;
   return e;
 }
 
 // Frame-of-reference blocks of the values (as int64, modulo 2^64): per block
 // a width byte, the block's minimum (varint), then each value minus the
 // minimum in `width` bits, most significant first, padded to a byte.
-void PutBlocks(const std::vector<uint64_t>& values, std::string* out) {
-  for (size_t start = 0; start < values.size(); start += kBlockValues) {
-    size_t end = std::min(values.size(), start + kBlockValues);
+void PutBlocks(const uint64_t* values, size_t n, std::string* out) {
+  for (size_t start = 0; start < n; start += kBlockValues) {
+    size_t end = std::min(n, start + kBlockValues);
     auto lo = static_cast<int64_t>(values[start]);
     auto hi = lo;
     for (size_t i = start + 1; i < end; ++i) {
@@ -79,10 +86,31 @@ void PutBlocks(const std::vector<uint64_t>& values, std::string* out) {
     out->push_back(static_cast<char>(width));
     PutVarint(lo, out);
     if (width == 0) continue;
-    BitWriter w(out);
+    // The block's bytes are sized up front; whole bytes leave the
+    // accumulator as soon as they are complete (fewer than 8 bits wait).
+    const size_t at = out->size();
+    out->resize(at + ((end - start) * static_cast<size_t>(width) + 7) / 8);
+    auto* p = reinterpret_cast<uint8_t*>(out->data() + at);
+    uint64_t acc = 0;
+    int pending = 0;
+    auto put = [&](uint64_t bits, int n_bits) {  // n_bits <= 56: acc never overflows
+      acc = (acc << n_bits) | bits;
+      pending += n_bits;
+      while (pending >= 8) {
+        pending -= 8;
+        *p++ = static_cast<uint8_t>(acc >> pending);
+      }
+    };
     for (size_t i = start; i < end; ++i) {
-      w.WriteBits(WrapSub(values[i], static_cast<uint64_t>(lo)), width);
+      uint64_t x = WrapSub(values[i], static_cast<uint64_t>(lo));
+      if (width > 56) {
+        put(x >> 32, width - 32);
+        put(x & 0xffffffff, 32);
+      } else {
+        put(x, width);
+      }
     }
+    if (pending > 0) *p = static_cast<uint8_t>(acc << (8 - pending));
   }
 }
 
@@ -143,58 +171,6 @@ bool GetBlocks(ByteReader* r, size_t n, uint64_t* out) {
   return true;
 }
 
-// One encoding of the samples with decimal exponent e: values whose own
-// smallest exponent is above e (or none) go to the exception list.
-std::string EncodeWith(const std::vector<TimestampMs>& ts, const std::vector<uint64_t>& vbits,
-                       const std::vector<int>& min_e, int e) {
-  const size_t n = ts.size();
-  std::string out(kMarkerSize, '\0');
-  out[2] = static_cast<char>(kChunkEncodingPacked);
-  PutUvarint(n, &out);
-  PutVarint(ts[0], &out);
-  if (n >= 2) {
-    uint64_t delta = WrapSub(static_cast<uint64_t>(ts[1]), static_cast<uint64_t>(ts[0]));
-    PutVarint(static_cast<int64_t>(delta), &out);
-    std::vector<uint64_t> dods;
-    dods.reserve(n);
-    for (size_t i = 2; i < n; ++i) {
-      uint64_t d = WrapSub(static_cast<uint64_t>(ts[i]), static_cast<uint64_t>(ts[i - 1]));
-      dods.push_back(WrapSub(d, delta));
-      delta = d;
-    }
-    PutBlocks(dods, &out);
-  }
-  // An exception's mantissa repeats the previous one, so it costs a zero delta.
-  std::vector<uint64_t> mantissas(n);
-  std::vector<size_t> exceptions;
-  int64_t prev = 0;
-  for (size_t i = 0; i < n; ++i) {
-    std::optional<int64_t> m;
-    if (min_e[i] >= 0 && min_e[i] <= e) m = MantissaAt(vbits[i], e);
-    if (m.has_value()) {
-      prev = *m;
-    } else {
-      exceptions.push_back(i);
-    }
-    mantissas[i] = static_cast<uint64_t>(prev);
-  }
-  out.push_back(static_cast<char>(e));
-  PutVarint(static_cast<int64_t>(mantissas[0]), &out);
-  if (n >= 2) {
-    std::vector<uint64_t> deltas(n - 1);
-    for (size_t i = 1; i < n; ++i) deltas[i - 1] = WrapSub(mantissas[i], mantissas[i - 1]);
-    PutBlocks(deltas, &out);
-  }
-  PutUvarint(exceptions.size(), &out);
-  size_t next = 0;
-  for (size_t i : exceptions) {
-    PutUvarint(i - next, &out);
-    PutFixed64BE(vbits[i], &out);
-    next = i + 1;
-  }
-  return out;
-}
-
 Status Corrupt(std::string_view what) {
   return Status(StatusCode::kCorruption, "packed chunk: " + std::string(what));
 }
@@ -207,34 +183,8 @@ bool IsEncodedChunk(std::string_view chunk) {
 
 std::string EncodePackedChunk(const std::vector<TimestampMs>& ts,
                               const std::vector<uint64_t>& value_bits) {
-  const size_t n = value_bits.size();
-  std::vector<int> min_e(n);
-  int count_at[kMaxDecimals + 1] = {};
-  int hint = -1;
-  for (size_t i = 0; i < n; ++i) {
-    min_e[i] = MinDecimals(value_bits[i], hint);
-    if (min_e[i] >= 0) {
-      ++count_at[min_e[i]];
-      hint = min_e[i];
-    }
-  }
-  // Usually one exponent fits every value. Otherwise each exponent trades
-  // wider mantissas against more exceptions (9 bytes each): the largest one
-  // (fewest exceptions) is tried, and smaller ones that leave at most an
-  // eighth of the values as exceptions; the smallest result wins.
-  std::string best;
-  size_t representable = 0;
-  for (int e = 0; e <= kMaxDecimals; ++e) representable += static_cast<size_t>(count_at[e]);
-  size_t covered = 0;
-  for (int e = 0; e <= kMaxDecimals; ++e) {
-    if (count_at[e] == 0) continue;
-    covered += static_cast<size_t>(count_at[e]);
-    if (covered < representable && (n - covered) * 8 > n) continue;
-    std::string encoded = EncodeWith(ts, value_bits, min_e, e);
-    if (best.empty() || encoded.size() < best.size()) best = std::move(encoded);
-  }
-  if (best.empty()) best = EncodeWith(ts, value_bits, min_e, 0);  // every value an exception
-  return best;
+  ChunkCompactor compactor;
+  return std::string(compactor.Encode(ts.data(), value_bits.data(), value_bits.size()));
 }
 
 Status DecodePackedChunk(std::string_view chunk, std::vector<TimestampMs>* ts,
@@ -316,20 +266,114 @@ int PackedChunkNumSamples(std::string_view chunk) {
 
 std::string CompactChunkForStorage(std::string_view gorilla_chunk,
                                    std::optional<uint64_t>* last_value_bits) {
-  std::vector<TimestampMs> ts;
-  std::vector<uint64_t> vbits;
-  ChunkIterator it(gorilla_chunk);
-  ts.reserve(static_cast<size_t>(it.num_samples()));
-  vbits.reserve(static_cast<size_t>(it.num_samples()));
-  while (it.Next()) {
-    ts.push_back(it.t());
-    vbits.push_back(std::bit_cast<uint64_t>(it.v()));
-  }
-  if (!it.status().ok() || ts.empty()) return std::string(gorilla_chunk);
-  if (last_value_bits != nullptr) *last_value_bits = vbits.back();
-  std::string packed = EncodePackedChunk(ts, vbits);
-  if (packed.size() >= gorilla_chunk.size()) return std::string(gorilla_chunk);
+  ChunkCompactor compactor;
+  return std::string(compactor.Compact(gorilla_chunk, last_value_bits));
+}
+
+std::string_view ChunkCompactor::Compact(std::string_view gorilla_chunk,
+                                         std::optional<uint64_t>* last_value_bits) {
+  // A chunk already encoded (a tombstone rewrite's input) reads like
+  // ChunkIterator reads it.
+  bool decoded = IsEncodedChunk(gorilla_chunk)
+                     ? DecodePackedChunk(gorilla_chunk, &ts_, &value_bits_).ok()
+                     : DecodeGorillaChunk(gorilla_chunk, &ts_, &value_bits_);
+  if (!decoded || ts_.empty()) return gorilla_chunk;
+  if (last_value_bits != nullptr) *last_value_bits = value_bits_.back();
+  std::string_view packed = Encode(ts_.data(), value_bits_.data(), ts_.size());
+  if (packed.size() >= gorilla_chunk.size()) return gorilla_chunk;
   return packed;
+}
+
+std::string_view ChunkCompactor::Encode(const TimestampMs* ts, const uint64_t* value_bits,
+                                        size_t n) {
+  min_e_.resize(n);
+  min_m_.resize(n);
+  int count_at[kMaxDecimals + 1] = {};
+  int hint = -1;
+  for (size_t i = 0; i < n; ++i) {
+    int64_t m = 0;
+    int e = MinDecimals(value_bits[i], hint, &m);
+    min_e_[i] = static_cast<int8_t>(e);
+    min_m_[i] = m;
+    if (e >= 0) {
+      ++count_at[e];
+      hint = e;
+    }
+  }
+  out_.assign(kMarkerSize, '\0');
+  out_[2] = static_cast<char>(kChunkEncodingPacked);
+  PutUvarint(n, &out_);
+  PutVarint(ts[0], &out_);
+  if (n >= 2) {
+    uint64_t delta = WrapSub(static_cast<uint64_t>(ts[1]), static_cast<uint64_t>(ts[0]));
+    PutVarint(static_cast<int64_t>(delta), &out_);
+    ints_.resize(n - 2);
+    for (size_t i = 2; i < n; ++i) {
+      uint64_t d = WrapSub(static_cast<uint64_t>(ts[i]), static_cast<uint64_t>(ts[i - 1]));
+      ints_[i - 2] = WrapSub(d, delta);
+      delta = d;
+    }
+    PutBlocks(ints_.data(), n - 2, &out_);
+  }
+  // Usually one exponent fits every value. Otherwise each exponent trades
+  // wider mantissas against more exceptions (9 bytes each): the largest one
+  // (fewest exceptions) is tried, and smaller ones that leave at most an
+  // eighth of the values as exceptions; the smallest result wins. The
+  // timestamps are the same for each, so only the value parts compete.
+  size_t representable = 0;
+  for (int e = 0; e <= kMaxDecimals; ++e) representable += static_cast<size_t>(count_at[e]);
+  size_t covered = 0;
+  bool tried = false;
+  for (int e = 0; e <= kMaxDecimals; ++e) {
+    if (count_at[e] == 0) continue;
+    covered += static_cast<size_t>(count_at[e]);
+    if (covered < representable && (n - covered) * 8 > n) continue;
+    values_.clear();
+    EncodeValues(value_bits, n, e, &values_);
+    if (!tried || values_.size() < best_values_.size()) std::swap(values_, best_values_);
+    tried = true;
+  }
+  if (!tried) {  // every value an exception
+    best_values_.clear();
+    EncodeValues(value_bits, n, 0, &best_values_);
+  }
+  out_.append(best_values_);
+  return out_;
+}
+
+void ChunkCompactor::EncodeValues(const uint64_t* value_bits, size_t n, int e, std::string* out) {
+  // An exception's mantissa repeats the previous one, so it costs a zero delta.
+  ints_.resize(n);
+  exceptions_.clear();
+  int64_t prev = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int min_e = min_e_[i];
+    std::optional<int64_t> m;
+    if (min_e == e) {
+      m = min_m_[i];
+    } else if (min_e >= 0 && min_e < e) {
+      m = MantissaAt(value_bits[i], e);
+    }
+    if (m.has_value()) {
+      prev = *m;
+    } else {
+      exceptions_.push_back(static_cast<uint32_t>(i));
+    }
+    ints_[i] = static_cast<uint64_t>(prev);
+  }
+  out->push_back(static_cast<char>(e));
+  PutVarint(static_cast<int64_t>(ints_[0]), out);
+  if (n >= 2) {
+    for (size_t i = n - 1; i >= 1; --i) ints_[i] = WrapSub(ints_[i], ints_[i - 1]);
+    PutBlocks(ints_.data() + 1, n - 1, out);
+  }
+  PutUvarint(exceptions_.size(), out);
+  size_t next = 0;
+  for (uint32_t i : exceptions_) {
+    PutUvarint(i - next, out);
+    PutFixed64BE(value_bits[i], out);
+    next = i + 1;
+  }
 }
 
 }  // namespace vigil::tsdb

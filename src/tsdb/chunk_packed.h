@@ -51,4 +51,34 @@ int PackedChunkNumSamples(std::string_view chunk);
 std::string CompactChunkForStorage(std::string_view gorilla_chunk,
                                    std::optional<uint64_t>* last_value_bits = nullptr);
 
+// CompactChunkForStorage and EncodePackedChunk for many chunks in a row (a
+// flush): the decoded samples, the encoder's per-value arrays and the output
+// live in buffers kept from one chunk to the next, so a chunk costs no
+// allocation once they have grown. Same bytes as the free functions.
+// Thread-safety: one thread at a time.
+class ChunkCompactor {
+ public:
+  // As CompactChunkForStorage; the view is `gorilla_chunk` itself or
+  // bytes valid until the next call.
+  std::string_view Compact(std::string_view gorilla_chunk,
+                           std::optional<uint64_t>* last_value_bits = nullptr);
+  // As EncodePackedChunk (n >= 1 samples); valid until the next call.
+  std::string_view Encode(const TimestampMs* ts, const uint64_t* value_bits, size_t n);
+
+ private:
+  // Appends the value part at decimal exponent e (exponent byte, mantissa
+  // blocks, exceptions) to *out.
+  void EncodeValues(const uint64_t* value_bits, size_t n, int e, std::string* out);
+
+  std::vector<TimestampMs> ts_;
+  std::vector<uint64_t> value_bits_;
+  std::vector<int8_t> min_e_;     // per value: its smallest exact exponent, -1 for none
+  std::vector<int64_t> min_m_;    // per value: its mantissa at min_e_
+  std::vector<uint64_t> ints_;    // mantissas, then their deltas; timestamp dods
+  std::vector<uint32_t> exceptions_;
+  std::string values_;            // the value part being tried
+  std::string best_values_;       // the smallest value part so far
+  std::string out_;
+};
+
 }  // namespace vigil::tsdb

@@ -75,6 +75,7 @@ Status DBImpl::FlushLocked() {
 
   std::vector<FlushItem> items;
   std::vector<MemSeries*> batch_series;
+  ChunkCompactor compactor;  // its buffers serve every chunk of the flush
   size_t bytes = 0;
   size_t flushed = 0;
   Status status;
@@ -90,8 +91,9 @@ Status DBImpl::FlushLocked() {
     for (ChunkRef& c : chunks) {
       flushed += c.bytes->size();  // what leaves the head's memory
       last_value_bits.reset();
-      c.bytes = std::make_shared<const std::string>(
-          CompactChunkForStorage(*c.bytes, &last_value_bits));
+      std::string_view stored = compactor.Compact(*c.bytes, &last_value_bits);
+      // A chunk stored as it is shares the head's (immutable) bytes.
+      if (stored.data() != c.bytes->data()) c.bytes = std::make_shared<const std::string>(stored);
       chunk_bytes += c.bytes->size();
     }
     const model::Labels* labels = s->persisted.load() ? nullptr : &s->labels();

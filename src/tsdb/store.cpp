@@ -45,6 +45,27 @@ rocksdb::WriteOptions Unlogged() {
   return wo;
 }
 
+// The bytes of the WriteBatch a flush of `items` builds, or a little more:
+// a batch sized up front does not copy itself as it grows. A record is its
+// key and value and at most 12 bytes of type, column family and lengths.
+size_t FlushBatchBytes(const std::vector<FlushItem>& items) {
+  constexpr size_t kRecord = 12;
+  size_t bytes = 12;  // the batch header
+  for (const FlushItem& item : items) {
+    if (item.labels != nullptr) {
+      const size_t encoded = item.labels->encoded().size();
+      bytes += kRecord + 8 + encoded;  // the series
+      // A posting key per label: the label's encoded bytes and a ref.
+      size_t n_labels = 0;
+      for (auto it = item.labels->begin(); it != item.labels->end(); ++it) ++n_labels;
+      bytes += encoded + n_labels * (kRecord + 8);
+    }
+    for (const ChunkRef& c : item.chunks) bytes += kRecord + kChunkKeySize + 10 + c.bytes->size();
+    if (!item.chunks.empty()) bytes += kRecord + 9 + 24;  // the watermark
+  }
+  return bytes;
+}
+
 enum Cf { kDefault = 0, kSeries, kPostings, kChunks, kMeta, kNumCfs };
 constexpr const char* kCfNames[kNumCfs] = {"default", "series", "postings", "chunks", "meta"};
 
@@ -215,41 +236,41 @@ class RocksStore final : public Store {
   }
 
   Status Flush(const std::vector<FlushItem>& items) override {
-    rocksdb::WriteBatch batch;
+    rocksdb::WriteBatch batch(FlushBatchBytes(items));
     TimestampMs lo = kMaxTime;
     TimestampMs hi = kMinTime;
     // Postings go in sorted, after the loop: a memtable insert next to the
-    // previous one is cheap, one anywhere in the skiplist is a search. Views
-    // into the items' labels, sorted as their keys (a key's lengths come
-    // before its bytes; lengths from 128 up, whose varint bytes sort
-    // otherwise, only cost speed, not correctness).
-    struct Posting {
-      std::string_view name;
-      std::string_view value;
-      SeriesRef ref;
-    };
-    std::vector<Posting> postings;
+    // previous one is cheap, one anywhere in the skiplist is a search. Their
+    // keys are built side by side in one buffer, and sorted as RocksDB
+    // compares them (bytewise).
+    std::string posting_keys;
+    std::vector<std::pair<size_t, size_t>> postings;  // offset and size in posting_keys
+    std::string key;
+    std::string value;
     for (const FlushItem& item : items) {
       if (item.labels != nullptr) {
         batch.Put(cfs_[kSeries], SeriesKey(item.ref), item.labels->encoded());
         for (const model::Label& l : *item.labels) {
-          postings.push_back(Posting{l.name, l.value, item.ref});
+          const size_t at = posting_keys.size();
+          AppendPostingKey(l.name, l.value, item.ref, &posting_keys);
+          postings.emplace_back(at, posting_keys.size() - at);
         }
       }
       if (item.chunks.empty()) continue;
-      std::string value;
       for (const ChunkRef& c : item.chunks) {
         TimestampMs bucket = BucketStart(c.min_t, options_.chunk_range_ms);
         lo = std::min(lo, bucket);
         hi = std::max(hi, bucket);
+        key.clear();
+        AppendChunkKey(bucket, item.ref, c.min_t, &key);
         value.clear();
         PutUvarint(static_cast<uint64_t>(c.max_t - c.min_t), &value);
         value.append(*c.bytes);
-        batch.Put(cfs_[kChunks], ChunkKey(bucket, item.ref, c.min_t), value);
+        batch.Put(cfs_[kChunks], key, value);
       }
-      std::string wm;
-      PutTimeKey(item.chunks.back().max_t, &wm);
-      PutTimeKey(std::min(item.first_persisted, item.chunks.front().min_t), &wm);
+      value.clear();
+      PutTimeKey(item.chunks.back().max_t, &value);
+      PutTimeKey(std::min(item.first_persisted, item.chunks.front().min_t), &value);
       // The newest value, so a restart can tell a repeated sample from a
       // duplicate one at the watermark.
       uint64_t last_bits = 0;
@@ -260,19 +281,17 @@ class RocksStore final : public Store {
         while (last.Next()) last_bits = std::bit_cast<uint64_t>(last.v());
         VIGIL_RETURN_IF_ERROR(last.status());
       }
-      PutFixed64BE(last_bits, &wm);
-      batch.Put(cfs_[kMeta], WatermarkKey(item.ref), wm);
+      PutFixed64BE(last_bits, &value);
+      batch.Put(cfs_[kMeta], WatermarkKey(item.ref), value);
     }
-    auto key_order = [](const Posting& a, const Posting& b) {
-      if (a.name.size() != b.name.size()) return a.name.size() < b.name.size();
-      if (int c = a.name.compare(b.name); c != 0) return c < 0;
-      if (a.value.size() != b.value.size()) return a.value.size() < b.value.size();
-      if (int c = a.value.compare(b.value); c != 0) return c < 0;
-      return a.ref < b.ref;
+    auto key_of = [&posting_keys](const std::pair<size_t, size_t>& p) {
+      return std::string_view(posting_keys.data() + p.first, p.second);
     };
-    std::sort(postings.begin(), postings.end(), key_order);
-    for (const Posting& p : postings) {
-      batch.Put(cfs_[kPostings], PostingKey(p.name, p.value, p.ref), rocksdb::Slice());
+    std::sort(postings.begin(), postings.end(),
+              [&key_of](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
+    for (const auto& p : postings) {
+      std::string_view k = key_of(p);
+      batch.Put(cfs_[kPostings], rocksdb::Slice(k.data(), k.size()), rocksdb::Slice());
     }
     VIGIL_RETURN_IF_ERROR(Convert(db_->Write(Unlogged(), &batch), "writing flushed chunks"));
     if (lo != kMaxTime) {

@@ -57,18 +57,18 @@ inline std::string SeriesKey(SeriesRef ref) {
   return k;
 }
 
-inline std::string PostingKeyPrefix(std::string_view name, std::string_view value) {
-  std::string k;
-  PutUvarint(name.size(), &k);
-  k.append(name);
-  PutUvarint(value.size(), &k);
-  k.append(value);
-  return k;
+inline void AppendPostingKey(std::string_view name, std::string_view value, SeriesRef ref,
+                             std::string* out) {
+  PutUvarint(name.size(), out);
+  out->append(name);
+  PutUvarint(value.size(), out);
+  out->append(value);
+  PutFixed64BE(ref, out);
 }
 
 inline std::string PostingKey(std::string_view name, std::string_view value, SeriesRef ref) {
-  std::string k = PostingKeyPrefix(name, value);
-  PutFixed64BE(ref, &k);
+  std::string k;
+  AppendPostingKey(name, value, ref, &k);
   return k;
 }
 
