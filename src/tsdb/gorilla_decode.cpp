@@ -60,8 +60,8 @@ bool DecodeGorillaChunk(std::string_view chunk, std::vector<TimestampMs>* ts,
   ts->clear();
   value_bits->clear();
   if (chunk.size() < kHeaderSize) return false;
-  const size_t n = (static_cast<size_t>(static_cast<uint8_t>(chunk[0])) << 8) |
-                   static_cast<uint8_t>(chunk[1]);
+  const size_t n =
+      (static_cast<size_t>(static_cast<uint8_t>(chunk[0])) << 8) | static_cast<uint8_t>(chunk[1]);
   if (n == 0) return true;
   ts->resize(n);
   value_bits->resize(n);

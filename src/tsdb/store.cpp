@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "posting_batch.h"
 #include "store_keys.h"
 
 namespace vigil::tsdb {
@@ -240,21 +241,14 @@ class RocksStore final : public Store {
     TimestampMs lo = kMaxTime;
     TimestampMs hi = kMinTime;
     // Postings go in sorted, after the loop: a memtable insert next to the
-    // previous one is cheap, one anywhere in the skiplist is a search. Their
-    // keys are built side by side in one buffer, and sorted as RocksDB
-    // compares them (bytewise).
-    std::string posting_keys;
-    std::vector<std::pair<size_t, size_t>> postings;  // offset and size in posting_keys
+    // previous one is cheap, one anywhere in the skiplist is a search.
+    PostingBatch postings;
     std::string key;
     std::string value;
     for (const FlushItem& item : items) {
       if (item.labels != nullptr) {
         batch.Put(cfs_[kSeries], SeriesKey(item.ref), item.labels->encoded());
-        for (const model::Label& l : *item.labels) {
-          const size_t at = posting_keys.size();
-          AppendPostingKey(l.name, l.value, item.ref, &posting_keys);
-          postings.emplace_back(at, posting_keys.size() - at);
-        }
+        postings.Add(*item.labels, item.ref);
       }
       if (item.chunks.empty()) continue;
       for (const ChunkRef& c : item.chunks) {
@@ -284,15 +278,9 @@ class RocksStore final : public Store {
       PutFixed64BE(last_bits, &value);
       batch.Put(cfs_[kMeta], WatermarkKey(item.ref), value);
     }
-    auto key_of = [&posting_keys](const std::pair<size_t, size_t>& p) {
-      return std::string_view(posting_keys.data() + p.first, p.second);
-    };
-    std::sort(postings.begin(), postings.end(),
-              [&key_of](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
-    for (const auto& p : postings) {
-      std::string_view k = key_of(p);
+    postings.ForEachKey([&](std::string_view k) {
       batch.Put(cfs_[kPostings], rocksdb::Slice(k.data(), k.size()), rocksdb::Slice());
-    }
+    });
     VIGIL_RETURN_IF_ERROR(Convert(db_->Write(Unlogged(), &batch), "writing flushed chunks"));
     if (lo != kMaxTime) {
       AtomicMin(&min_bucket_, lo);

@@ -57,18 +57,19 @@ inline std::string SeriesKey(SeriesRef ref) {
   return k;
 }
 
-inline void AppendPostingKey(std::string_view name, std::string_view value, SeriesRef ref,
-                             std::string* out) {
+// A posting key is this prefix (the pair) and the series ref.
+inline void AppendPostingKeyPrefix(std::string_view name, std::string_view value,
+                                   std::string* out) {
   PutUvarint(name.size(), out);
   out->append(name);
   PutUvarint(value.size(), out);
   out->append(value);
-  PutFixed64BE(ref, out);
 }
 
 inline std::string PostingKey(std::string_view name, std::string_view value, SeriesRef ref) {
   std::string k;
-  AppendPostingKey(name, value, ref, &k);
+  AppendPostingKeyPrefix(name, value, &k);
+  PutFixed64BE(ref, &k);
   return k;
 }
 
