@@ -23,7 +23,7 @@ MemSeries* Head::Insert(SeriesRef ref, const model::Labels& labels, uint64_t has
   // never before, so the two orders cannot deadlock.
   auto series = std::make_unique<MemSeries>(ref, labels);
   MemSeries* s = series.get();
-  hash_stripes_[hash % kStripes].by_hash[hash].push_back(s);
+  hash_stripes_[hash % kStripes].by_hash.emplace(hash, s);
   refs_.Insert(std::move(series));
   postings_.Add(ref, labels);
   metrics_->series_created.Inc();
@@ -31,16 +31,19 @@ MemSeries* Head::Insert(SeriesRef ref, const model::Labels& labels, uint64_t has
   return s;
 }
 
+MemSeries* Head::HashStripe::Find(uint64_t hash, const model::Labels& labels) const {
+  auto [it, end] = by_hash.equal_range(hash);
+  for (; it != end; ++it) {
+    if (it->second->labels() == labels) return it->second;
+  }
+  return nullptr;
+}
+
 MemSeries* Head::GetOrCreate(const model::Labels& labels) {
   uint64_t hash = labels.Hash();
   HashStripe& hs = hash_stripes_[hash % kStripes];
   std::lock_guard lock(hs.mu);
-  auto it = hs.by_hash.find(hash);
-  if (it != hs.by_hash.end()) {
-    for (MemSeries* s : it->second) {
-      if (s->labels() == labels) return s;
-    }
-  }
+  if (MemSeries* s = hs.Find(hash, labels)) return s;
   return Insert(next_ref_.fetch_add(1), labels, hash);
 }
 
@@ -49,12 +52,7 @@ MemSeries* Head::GetOrCreateWithRef(SeriesRef ref, const model::Labels& labels) 
   uint64_t hash = labels.Hash();
   HashStripe& hs = hash_stripes_[hash % kStripes];
   std::lock_guard lock(hs.mu);
-  auto it = hs.by_hash.find(hash);
-  if (it != hs.by_hash.end()) {
-    for (MemSeries* s : it->second) {
-      if (s->labels() == labels) return s;
-    }
-  }
+  if (MemSeries* s = hs.Find(hash, labels)) return s;
   SeriesRef next = next_ref_.load();
   while (next <= ref && !next_ref_.compare_exchange_weak(next, ref + 1)) {
   }
@@ -162,6 +160,8 @@ void Head::MarkPersisted(MemSeries* s, size_t n, TimestampMs min_t, TimestampMs 
     n = std::min(n, s->closed.size());
     if (n > 0) s->persisted_newest_min_t = s->closed[n - 1].min_t;
     s->closed.erase(s->closed.begin(), s->closed.begin() + static_cast<ptrdiff_t>(n));
+    // Series wait a whole chunk for their next closed one: keep no buffer.
+    if (s->closed.empty()) s->closed.shrink_to_fit();
     if (max_t > s->persisted_max_t) s->persisted_max_t = max_t;
     if (min_t < s->persisted_min_t) s->persisted_min_t = min_t;
   }
@@ -327,9 +327,9 @@ std::vector<std::pair<SeriesRef, model::Labels>> Head::RemoveEmpty(
     bool persisted_left = s->persisted_max_t != kMinTime && s->persisted_max_t >= persisted_floor;
     if (!empty || persisted_left || s->in_batches.load() > 0 || s->removed) continue;
     s->removed = true;
-    auto& list = hs.by_hash[hash];
-    std::erase(list, s);
-    if (list.empty()) hs.by_hash.erase(hash);
+    auto [it, end] = hs.by_hash.equal_range(hash);
+    while (it != end && it->second != s) ++it;
+    if (it != end) hs.by_hash.erase(it);
     if (refs_.Get(s->ref()) != s) continue;
     std::unique_ptr<SeriesRefTable::Segment> segment;
     owned.push_back(refs_.Remove(s->ref(), &segment));

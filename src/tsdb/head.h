@@ -222,8 +222,12 @@ class Head {
  private:
   static constexpr size_t kStripes = 1024;
   struct HashStripe {
+    // The series with these labels, or null (caller holds mu).
+    MemSeries* Find(uint64_t hash, const model::Labels& labels) const;
+
     mutable std::mutex mu;
-    std::unordered_map<uint64_t, std::vector<MemSeries*>> by_hash;  // guarded by mu
+    // One node per series (a vector per hash would cost two allocations).
+    std::unordered_multimap<uint64_t, MemSeries*> by_hash;  // guarded by mu
   };
   MemSeries* Insert(SeriesRef ref, const model::Labels& labels, uint64_t hash);
   void CutChunk(MemSeries* s);  // caller holds s->mu
