@@ -28,6 +28,15 @@ uint64_t WrapSub(uint64_t a, uint64_t b) { return a - b; }
 // those bits (never for NaN, ±Inf, -0 or magnitudes from 2^53 on).
 std::optional<int64_t> MantissaAt(uint64_t bits, int e) {
   double v = std::bit_cast<double>(bits);
+  if (e == 0) {
+    // Integers (counters, histogram buckets) without llround and the
+    // division: an integral value's cast is its llround, and a value that
+    // is not integral fails the check with either.
+    if (!(std::fabs(v) < kMaxExact)) return std::nullopt;
+    auto m = static_cast<int64_t>(v);
+    if (std::bit_cast<uint64_t>(static_cast<double>(m)) != bits) return std::nullopt;
+    return m;
+  }
   double scaled = v * kPow10[e];
   if (!(std::fabs(scaled) < kMaxExact)) return std::nullopt;
   auto m = static_cast<int64_t>(std::llround(scaled));
