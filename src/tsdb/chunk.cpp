@@ -101,8 +101,8 @@ class SampleBits {
   int acc_bits_;  // 0..63
   bool rewrites_tail_;
   size_t len_ = 0;
-  // A sample is at most 7 + 128 bits (the first) or 7 + 68 + 78 bits: three
-  // words, and Store writes a whole word.
+  // The first sample is 128 bits, any other at most 7 (the tail's) + 68 + 78:
+  // three words, and Store writes a whole word.
   uint8_t buf_[32];
 };
 

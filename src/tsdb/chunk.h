@@ -34,7 +34,8 @@ class ChunkEncoder {
   int num_samples() const { return count_; }
   TimestampMs min_time() const { return min_t_; }
   TimestampMs max_time() const { return t_; }
-  // The encoded chunk; valid until the next Append or Reset.
+  // The encoded chunk; valid until the next Append or Reset. It writes the
+  // header, so callers serialize it with Append (the head's series lock does).
   std::string_view bytes() const;
   // Starts fetching the bytes the next Append writes.
   void PrefetchTail() const { __builtin_prefetch(data_.data() + data_.size(), 1); }
