@@ -154,7 +154,7 @@ BENCHMARK(BM_ScrapeEndToEnd)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTi
 std::string WorkloadBody() {
   const char* methods[] = {"GET", "POST", "PUT", "DELETE"};
   const char* codes[] = {"200", "201", "204", "301", "400", "401", "404", "429", "500", "503"};
-  const char* buckets[] = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
+  const char* buckets[] = {"0.005", "0.01", "0.025", "0.05", "0.1",  "0.25",
                            "0.5",   "1.0",  "2.5",   "5.0",  "10.0", "+Inf"};
   auto six_decimals = [](double v) {
     char buf[32];
@@ -165,8 +165,8 @@ std::string WorkloadBody() {
       "# HELP bench_http_requests_total Requests served.\n"
       "# TYPE bench_http_requests_total counter\n";
   for (int i = 0; i < 812; ++i) {
-    b += "bench_http_requests_total{t=\"0\",handler=\"/api/v" + std::to_string(i % 3 + 1) +
-         "/r" + std::to_string(i / 40) + "\",method=\"" + methods[i % 4] + "\",code=\"" +
+    b += "bench_http_requests_total{t=\"0\",handler=\"/api/v" + std::to_string(i % 3 + 1) + "/r" +
+         std::to_string(i / 40) + "\",method=\"" + methods[i % 4] + "\",code=\"" +
          codes[(i / 4) % 10] + "\"} " + std::to_string(881337 + i * 7919) + "\n";
   }
   const char* gauges[] = {"bench_queue_depth", "bench_temperature_celsius",
@@ -175,10 +175,18 @@ std::string WorkloadBody() {
     if (i < 4) b += std::string("# TYPE ") + gauges[i] + " gauge\n";
     std::string value;
     switch (i % 4) {
-      case 0: value = std::to_string(1000 + i); break;
-      case 1: value = six_decimals(10.0 + i * 0.137); break;
-      case 2: value = std::to_string(123456789LL * (i + 1)); break;
-      default: value = six_decimals(i / 600.0); break;
+      case 0:
+        value = std::to_string(1000 + i);
+        break;
+      case 1:
+        value = six_decimals(10.0 + i * 0.137);
+        break;
+      case 2:
+        value = std::to_string(123456789LL * (i + 1));
+        break;
+      default:
+        value = six_decimals(i / 600.0);
+        break;
     }
     b += std::string(gauges[i % 4]) + "{t=\"0\",device=\"dev" + std::to_string(i / 4) +
          "\",shard=\"" + std::to_string(i % 7) + "\"} " + value + "\n";
@@ -186,8 +194,8 @@ std::string WorkloadBody() {
   b += "# HELP bench_request_duration_seconds Request latency.\n"
        "# TYPE bench_request_duration_seconds histogram\n";
   for (int h = 0; h < 42; ++h) {
-    std::string labels = "t=\"0\",handler=\"/h" + std::to_string(h / 4) + "\",method=\"" +
-                         methods[h % 4] + "\"";
+    std::string labels =
+        "t=\"0\",handler=\"/h" + std::to_string(h / 4) + "\",method=\"" + methods[h % 4] + "\"";
     for (int k = 0; k < 12; ++k) {
       b += "bench_request_duration_seconds_bucket{" + labels + ",le=\"" + buckets[k] + "\"} " +
            std::to_string(40 * k + h) + "\n";
@@ -220,9 +228,9 @@ void BM_ParseWorkloadBody(benchmark::State& state) {
     }
   }
   // Seconds per line, printed with an SI prefix (e.g. "99n").
-  state.counters["per_line"] = benchmark::Counter(
-      static_cast<double>(lines),
-      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["per_line"] =
+      benchmark::Counter(static_cast<double>(lines), benchmark::Counter::kIsIterationInvariantRate |
+                                                         benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ParseWorkloadBody);
 

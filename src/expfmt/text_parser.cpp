@@ -227,9 +227,8 @@ Result<Parser::Entry> TextParser::ParseSample(size_t start) {
   // Lines come in runs of one name: a compare with the previous sample's
   // name costs less than a byte loop whose exit mispredicts.
   const size_t previous = name_.size();
-  const bool same_name =
-      previous > 0 && body_.compare(start, previous, name_) == 0 &&
-      (start + previous == n || !Is(body_[start + previous], kMetricNameChar));
+  const bool same_name = previous > 0 && body_.compare(start, previous, name_) == 0 &&
+                         (start + previous == n || !Is(body_[start + previous], kMetricNameChar));
   size_t p = start + previous;
   if (!same_name) {
     p = start;

@@ -96,8 +96,8 @@ TEST(ParsePlainDecimal, AgreesWithFromCharsBitForBit) {
     std::string digits = std::to_string(mantissa);
     size_t fraction = rng() % 23;
     if (digits.size() <= fraction) digits.insert(0, fraction - digits.size() + 1, '0');
-    std::string s = digits.substr(0, digits.size() - fraction) + "." +
-                    digits.substr(digits.size() - fraction);
+    std::string s =
+        digits.substr(0, digits.size() - fraction) + "." + digits.substr(digits.size() - fraction);
     if (fraction == 0 && rng() % 2 == 0) s.pop_back();
     bool negative = rng() % 4 == 0;
     double want = 0;

@@ -20,9 +20,8 @@ std::vector<std::string> Strings(const std::vector<Violation>& violations) {
 }
 
 TEST(TextFastPaths, RunsOfOneNameAndNamesThatExtendIt) {
-  Parsed p = ParseAll(
-      "x 1\nx 2\nx_sum 3\nx 4\nxy 5\nx{a=\"b\"} 6\nx\t7\nx:y 8\nx 9",
-      Format::kText);
+  Parsed p =
+      ParseAll("x 1\nx 2\nx_sum 3\nx 4\nxy 5\nx{a=\"b\"} 6\nx\t7\nx:y 8\nx 9", Format::kText);
   ASSERT_TRUE(p.fatal.ok()) << p.fatal.ToString();
   std::vector<std::string> labels;
   for (const Sample& s : p.samples) labels.push_back(s.labels);

@@ -54,8 +54,18 @@ TEST(FindLabelValueStop, NeighboursOfTheStopsAreNotStops) {
 
 TEST(FindLabelValueStop, MixedValuesMatchTheByteLoop) {
   const std::string values[] = {
-      "",          "0",        "/api/v2/r3\"",  "caf\xc3\xa9\"", "a\\\"b\"", "1234567\"",
-      "12345678\"", "123456789\"", "x\ny\"",   "\xe2\x98\x83",  "\\",       "long value without a stop",
+      "",
+      "0",
+      "/api/v2/r3\"",
+      "caf\xc3\xa9\"",
+      "a\\\"b\"",
+      "1234567\"",
+      "12345678\"",
+      "123456789\"",
+      "x\ny\"",
+      "\xe2\x98\x83",
+      "\\",
+      "long value without a stop",
   };
   for (const std::string& v : values) {
     for (size_t from = 0; from <= v.size(); ++from) {
