@@ -272,7 +272,12 @@ bool Parser::ParseAt(Expr& e) {
       return false;
     }
     at.kind = AtKind::kTimestamp;
-    at.timestamp_ms = static_cast<int64_t>(std::round(ts * 1000));
+    // Bounds are checked in seconds, as Prometheus does, so the milliseconds
+    // can overflow; Go's conversion then gives the minimum int64 (on amd64),
+    // where a C++ cast would be undefined.
+    double ms = std::round(ts * 1000);
+    at.timestamp_ms = ms >= -0x1p63 && ms < 0x1p63 ? static_cast<int64_t>(ms)
+                                                   : std::numeric_limits<int64_t>::min();
   }
   AtModifier* target = nullptr;
   int* end = nullptr;

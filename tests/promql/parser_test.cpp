@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -160,6 +161,13 @@ TEST(Parser, Selectors) {
   const auto& ms = As<MatrixSelector>(Parse("foo[1h30m] @ 1.5"));
   EXPECT_EQ(ms.range, Duration(5400000));
   EXPECT_EQ(ms.selector->at.timestamp_ms, 1500);
+  // In bounds in seconds, out of int64 in milliseconds: Go's conversion gives
+  // the minimum int64 (this was undefined behaviour, found by the fuzzer).
+  EXPECT_EQ(As<VectorSelector>(Parse("foo @ 1e16")).at.timestamp_ms,
+            std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(As<VectorSelector>(Parse("foo @ -1e16")).at.timestamp_ms,
+            std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(As<VectorSelector>(Parse("foo @ 9.2e15")).at.timestamp_ms, 9'200'000'000'000'000'000);
   const auto& sq = As<SubqueryExpr>(Parse("rate(foo[5m])[1d:]"));
   EXPECT_EQ(sq.step, Duration(0));
   EXPECT_EQ(sq.range, Duration(86400000));
