@@ -57,9 +57,7 @@ size_t FlushBatchBytes(const std::vector<FlushItem>& items) {
       const size_t encoded = item.labels->encoded().size();
       bytes += kRecord + 8 + encoded;  // the series
       // A posting key per label: the label's encoded bytes and a ref.
-      size_t n_labels = 0;
-      for (auto it = item.labels->begin(); it != item.labels->end(); ++it) ++n_labels;
-      bytes += encoded + n_labels * (kRecord + 8);
+      bytes += encoded + item.labels->size() * (kRecord + 8);
     }
     for (const ChunkRef& c : item.chunks) bytes += kRecord + kChunkKeySize + 10 + c.bytes->size();
     if (!item.chunks.empty()) bytes += kRecord + 9 + 24;  // the watermark
