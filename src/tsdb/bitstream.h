@@ -9,6 +9,14 @@
 
 namespace vigil::tsdb {
 
+// The low `bits` bits of v as a two's-complement number (1 <= bits <= 64):
+// how a Gorilla chunk stores a delta of deltas.
+inline int64_t SignExtend(uint64_t v, int bits) {
+  if (bits >= 64) return static_cast<int64_t>(v);
+  uint64_t sign = uint64_t{1} << (bits - 1);
+  return static_cast<int64_t>((v ^ sign) - sign);
+}
+
 class BitWriter {
  public:
   // Bits are appended to `out` starting after its existing `bit_len` bits.

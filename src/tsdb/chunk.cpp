@@ -31,12 +31,6 @@ bool FitsSigned(int64_t v, int bits) {
   return v >= lo && v <= hi;
 }
 
-int64_t SignExtend(uint64_t v, int bits) {
-  if (bits >= 64) return static_cast<int64_t>(v);
-  uint64_t sign = 1ULL << (bits - 1);
-  return static_cast<int64_t>((v ^ sign) - sign);
-}
-
 int64_t WrapSub(int64_t a, int64_t b) {
   return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
 }

@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "bitstream.h"
+
 namespace vigil::tsdb {
 namespace {
 
@@ -47,12 +49,6 @@ class BitCursor {
   size_t pos_ = 0;  // in bits
 };
 
-uint64_t SignExtend(uint64_t v, int bits) {
-  if (bits >= 64) return v;
-  uint64_t sign = uint64_t{1} << (bits - 1);
-  return (v ^ sign) - sign;
-}
-
 }  // namespace
 
 bool DecodeGorillaChunk(std::string_view chunk, std::vector<TimestampMs>* ts,
@@ -90,7 +86,7 @@ bool DecodeGorillaChunk(std::string_view chunk, std::vector<TimestampMs>* ts,
       constexpr int kDodBits[] = {9, 14, 20, 64};
       const int dod_bits = kDodBits[ones - 1];
       bits.Skip(ones < 4 ? ones + 1 : 4);
-      delta += SignExtend(bits.Read(dod_bits), dod_bits);
+      delta += static_cast<uint64_t>(SignExtend(bits.Read(dod_bits), dod_bits));
     }
     t += delta;
     // Value: '0' (unchanged), '10' (the previous window) or '11', 6 bits of
